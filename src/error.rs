@@ -1,0 +1,38 @@
+//! The one error type of the crate. Pure code returns it; the JS boundary turns it into a thrown JS `Error`
+//! whose `name` and `code` are `code` (the AWS error code where there is one) and whose `message` is `message`.
+//! Messages never contain secrets, tokens or signatures.
+
+use core::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub code: String,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Error { code: code.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// Codes of errors raised by this library itself (AWS's own codes are passed through unchanged).
+pub mod code {
+    pub const INVALID_URL: &str = "InvalidUrl";
+    pub const MISSING_CREDENTIALS: &str = "MissingCredentials";
+    pub const INVALID_DATETIME: &str = "InvalidDatetime";
+    pub const INVALID_EXPIRES: &str = "InvalidExpires";
+    pub const UNKNOWN_SERVICE: &str = "UnknownService";
+    pub const UNKNOWN_REGION: &str = "UnknownRegion";
+    pub const INVALID_HEADER: &str = "InvalidHeader";
+    pub const INVALID_BODY: &str = "InvalidBody";
+    pub const INVALID_ARGUMENT: &str = "InvalidArgument";
+}

@@ -1,0 +1,149 @@
+//! Byte-level encodings used by SigV4: AWS's URI encoding (RFC 3986 unreserved characters kept), percent
+//! decoding, lowercase hex, and the path normalisation applied to every service but S3.
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn push_escaped(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 15)]));
+}
+
+/// AWS `UriEncode`: every byte but `A-Za-z0-9-._~` becomes `%XX` (uppercase); `/` is kept when `keep_slash`.
+pub fn uri_encode(input: &[u8], keep_slash: bool) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 2);
+    for &b in input {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            out.push(char::from(b));
+        } else {
+            push_escaped(&mut out, b);
+        }
+    }
+    out
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes `%XX` sequences; a `%` not followed by two hex digits is kept as it is. `+` stays `+`.
+pub fn percent_decode(input: &str) -> Vec<u8> {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            if let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex_val),
+                bytes.get(i + 2).copied().and_then(hex_val),
+            ) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
+}
+
+/// Lowercase hex of bytes, as SigV4 writes hashes and signatures.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// RFC 3986 dot-segment removal as AWS applies it to non-S3 paths: `.` and empty segments are dropped, `..`
+/// removes the previous segment; a leading `/` and a trailing `/` (when anything is left) are kept.
+pub fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    out.push('/');
+    out.push_str(&segments.join("/"));
+    if path.ends_with('/') && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The form in which a path travels on the wire: existing `%XX` escapes, unreserved characters, sub-delims,
+/// `:`, `@` and `/` are kept; every other byte (space, quotes, `<>^`{|}\`, controls, non-ASCII, a `%` that
+/// starts no escape) is percent-encoded. Browsers send such a path unchanged, so what is signed is what is sent.
+pub fn wire_path(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = is_unreserved(b)
+            || matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/')
+            || (b == b'%'
+                && bytes.get(i + 1).copied().and_then(hex_val).is_some()
+                && bytes.get(i + 2).copied().and_then(hex_val).is_some());
+        if keep {
+            out.push(char::from(b));
+        } else {
+            push_escaped(&mut out, b);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_encode_keeps_only_unreserved() {
+        assert_eq!(uri_encode(b"a b/\xc3\xbc+%!'()*~", true), "a%20b/%C3%BC%2B%25%21%27%28%29%2A~");
+        assert_eq!(uri_encode(b"a/b", false), "a%2Fb");
+    }
+
+    #[test]
+    fn percent_decode_keeps_plus_and_bad_escapes() {
+        assert_eq!(percent_decode("a+b%20c%zz%4"), b"a+b c%zz%4".to_vec());
+        assert_eq!(percent_decode("%C3%bc"), vec![0xc3, 0xbc]);
+    }
+
+    #[test]
+    fn normalize_path_follows_rfc3986() {
+        assert_eq!(normalize_path("/example1/example2/../.."), "/");
+        assert_eq!(normalize_path("//example//"), "/example/");
+        assert_eq!(normalize_path("/./example"), "/example");
+        assert_eq!(normalize_path(""), "/");
+        assert_eq!(normalize_path("/a/../../b/"), "/b/");
+    }
+
+    #[test]
+    fn wire_path_encodes_what_browsers_would() {
+        assert_eq!(wire_path("/a b/ü/%41/%zz/!'()*+:@"), "/a%20b/%C3%BC/%41/%25zz/!'()*+:@");
+        assert_eq!(wire_path("/x\\y{z}|`^\""), "/x%5Cy%7Bz%7D%7C%60%5E%22");
+    }
+
+    #[test]
+    fn hex_is_lowercase() {
+        assert_eq!(hex(&[0, 0xab, 0xff]), "00abff");
+    }
+}

@@ -1,0 +1,244 @@
+//! AWS Signature Version 4, readable top to bottom: [`sign_headers`] (the `Authorization` header) and
+//! [`presign`] (a URL with the signature in its query). One file per stage: [`canonical`] (canonical request),
+//! [`string_to_sign`] (string to sign and signature), [`signing_key`] (key derivation and cache), plus
+//! [`encode`] (URI encoding rules), [`time`] (the timestamp) and [`endpoint`] (service and region from a
+//! hostname). Pure Rust: no browser types, tested natively against AWS's suite.
+//!
+//! The request path given here is the path exactly as it is sent on the wire. The JS boundary first puts a
+//! caller's URL into the form a browser sends ([`encode::wire_path`]), so that what is signed is what is sent.
+
+pub mod canonical;
+pub mod encode;
+pub mod endpoint;
+pub mod signing_key;
+pub mod string_to_sign;
+pub mod time;
+
+use crate::digest::sha256;
+use crate::error::{code, Error, Result};
+use crate::url::Url;
+use canonical::{canonical_headers, canonical_query, canonical_request, canonical_uri, is_signable, merge_headers, query_pairs};
+use encode::{hex, uri_encode};
+use signing_key::SigningKeyCache;
+use string_to_sign::{credential_scope, signature, string_to_sign, ALGORITHM};
+use time::AmzDate;
+
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// Presigned URLs live at most seven days.
+pub const MAX_PRESIGN_SECONDS: u64 = 604_800;
+
+pub struct Credentials<'a> {
+    pub access_key_id: &'a str,
+    pub secret_access_key: &'a str,
+    pub session_token: Option<&'a str>,
+}
+
+/// What the payload hash covers: the body's bytes, or nothing (`UNSIGNED-PAYLOAD`, S3 only).
+pub enum Payload<'a> {
+    Bytes(&'a [u8]),
+    Unsigned,
+}
+
+/// The per-service rules. [`Settings::for_service`] gives AWS's; each can be overridden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Remove dot segments and empty segments from the path (every service but S3).
+    pub normalize_path: bool,
+    /// Encode the sent path once more (every service but S3, which signs the object key encoded once).
+    pub double_encode_path: bool,
+    /// Send and sign `x-amz-content-sha256` (S3 requires it).
+    pub payload_header: bool,
+    /// Sign the session token; when false it is added after signing (a few services want that).
+    pub sign_session_token: bool,
+}
+
+pub fn is_s3(service: &str) -> bool {
+    matches!(service, "s3" | "s3-object-lambda" | "s3-outposts" | "s3express")
+}
+
+impl Settings {
+    pub fn for_service(service: &str) -> Settings {
+        let s3 = is_s3(service);
+        Settings { normalize_path: !s3, double_encode_path: !s3, payload_header: s3, sign_session_token: true }
+    }
+}
+
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub url: &'a Url,
+    /// As given by the caller; repeated names are allowed (their values are joined with `,`).
+    pub headers: &'a [(String, String)],
+    pub payload: Payload<'a>,
+}
+
+pub struct Scope<'a> {
+    pub region: &'a str,
+    pub service: &'a str,
+    pub datetime: &'a AmzDate,
+}
+
+/// A signed request, with the intermediate values for tests and debugging (none of them is secret).
+#[derive(Debug)]
+pub struct Signed {
+    /// The URL to send: for S3 the key encoded as signed; the query re-encoded (and, presigned, signed).
+    pub url: String,
+    /// Headers to send (lowercase names): the caller's, plus `x-amz-date`, `x-amz-security-token`,
+    /// `x-amz-content-sha256` and `authorization` for header signing.
+    pub headers: Vec<(String, String)>,
+    pub canonical_request: String,
+    pub string_to_sign: String,
+    pub signature: String,
+}
+
+/// Headers the signer sets itself: whatever the caller gave under these names is replaced.
+const SIGNER_HEADERS: [&str; 4] = ["authorization", "host", "x-amz-date", "x-amz-security-token"];
+/// Query parameters of a presigned URL: whatever the URL had under these names is replaced.
+const PRESIGN_PARAMS: [&str; 7] =
+    ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"];
+
+fn check(creds: &Credentials, method: &str, scope: &Scope) -> Result<()> {
+    let ok_key = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+    if !ok_key(creds.access_key_id) {
+        return Err(Error::new(code::MISSING_CREDENTIALS, "credentials.accessKeyId must be a non-empty string without spaces or '/'"));
+    }
+    if creds.secret_access_key.is_empty() {
+        return Err(Error::new(code::MISSING_CREDENTIALS, "credentials.secretAccessKey must be a non-empty string"));
+    }
+    if creds.session_token.is_some_and(|t| t.is_empty() || !t.bytes().all(|b| b.is_ascii_graphic())) {
+        return Err(Error::new(code::MISSING_CREDENTIALS, "credentials.sessionToken must be printable ASCII without spaces when given"));
+    }
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(Error::new(code::INVALID_ARGUMENT, "method must be an HTTP method such as GET or PUT"));
+    }
+    let label = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !label(scope.region) {
+        return Err(Error::new(code::UNKNOWN_REGION, "region must be a region name such as us-east-1"));
+    }
+    if !label(scope.service) {
+        return Err(Error::new(code::UNKNOWN_SERVICE, "service must be a signing name such as s3 or dynamodb"));
+    }
+    Ok(())
+}
+
+fn payload_hash(payload: &Payload) -> String {
+    match payload {
+        Payload::Bytes(b) => hex(&sha256(b)),
+        Payload::Unsigned => UNSIGNED_PAYLOAD.to_owned(),
+    }
+}
+
+fn join_query(pairs: &[(String, String)]) -> String {
+    let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    parts.join("&")
+}
+
+fn build_url(url: &Url, path: &str, pairs: &[(String, String)]) -> String {
+    let mut out = format!("{}{}", url.origin(), path);
+    if !pairs.is_empty() {
+        out.push('?');
+        out.push_str(&join_query(pairs));
+    }
+    out
+}
+
+/// The canonical URI, and the path to send (S3: the key as signed; others: the path as given).
+fn paths(url: &Url, settings: &Settings) -> (String, String) {
+    let uri = canonical_uri(&url.path, settings);
+    let send = if settings.double_encode_path { url.path.clone() } else { uri.clone() };
+    (uri, send)
+}
+
+fn sign_string(cache: &mut SigningKeyCache, creds: &Credentials, scope: &Scope, canonical: &str) -> (String, String, String) {
+    let date = scope.datetime.date();
+    let cscope = credential_scope(date, scope.region, scope.service);
+    let sts = string_to_sign(scope.datetime.as_str(), &cscope, canonical);
+    let key = cache.get(creds.secret_access_key, date, scope.region, scope.service);
+    let sig = signature(&key, &sts);
+    (cscope, sts, sig)
+}
+
+/// Signs with an `Authorization` header.
+pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings, cache: &mut SigningKeyCache) -> Result<Signed> {
+    let method = req.method.to_ascii_uppercase();
+    check(creds, &method, scope)?;
+    let (uri, send_path) = paths(req.url, settings);
+    let pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
+
+    let given = merge_headers(
+        req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).filter(|(n, _)| !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n))),
+    )?;
+    let given_hash = given.iter().find(|(n, _)| n == "x-amz-content-sha256").map(|(_, v)| v.clone());
+    let hash = given_hash.clone().unwrap_or_else(|| payload_hash(&req.payload));
+
+    let mut added: Vec<(String, String)> = vec![("x-amz-date".into(), scope.datetime.as_str().into())];
+    if let Some(token) = creds.session_token {
+        added.push(("x-amz-security-token".into(), token.into()));
+    }
+    if settings.payload_header && given_hash.is_none() {
+        added.push(("x-amz-content-sha256".into(), hash.clone()));
+    }
+    let mut signed: Vec<(String, String)> = given.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
+    signed.push(("host".into(), req.url.authority.clone()));
+    signed.extend(added.iter().filter(|(n, _)| settings.sign_session_token || n != "x-amz-security-token").cloned());
+    signed.sort();
+    let (block, names) = canonical_headers(&signed);
+
+    let canonical = canonical_request(&method, &uri, &canonical_query(&pairs), &block, &names, &hash);
+    let (cscope, sts, sig) = sign_string(cache, creds, scope, &canonical);
+
+    let mut headers = given;
+    headers.extend(added);
+    headers.push((
+        "authorization".into(),
+        format!("{ALGORITHM} Credential={}/{cscope}, SignedHeaders={names}, Signature={sig}", creds.access_key_id),
+    ));
+    Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers, canonical_request: canonical, string_to_sign: sts, signature: sig })
+}
+
+/// Signs into the URL's query (a presigned URL), valid for `expires_in` seconds (1 to 7 days). Headers given
+/// are signed too, and must then be sent with the URL; they are returned in [`Signed::headers`].
+pub fn presign(
+    req: &Request,
+    creds: &Credentials,
+    scope: &Scope,
+    settings: &Settings,
+    expires_in: u64,
+    cache: &mut SigningKeyCache,
+) -> Result<Signed> {
+    let method = req.method.to_ascii_uppercase();
+    check(creds, &method, scope)?;
+    if expires_in == 0 || expires_in > MAX_PRESIGN_SECONDS {
+        return Err(Error::new(code::INVALID_EXPIRES, format!("expiresIn must be 1 to {MAX_PRESIGN_SECONDS} seconds (7 days)")));
+    }
+    let (uri, send_path) = paths(req.url, settings);
+    let mut pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
+    pairs.retain(|(k, _)| !PRESIGN_PARAMS.contains(&k.as_str()));
+
+    let given = merge_headers(
+        req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).filter(|(n, _)| !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n))),
+    )?;
+    let hash = given.iter().find(|(n, _)| n == "x-amz-content-sha256").map_or_else(|| payload_hash(&req.payload), |(_, v)| v.clone());
+    let mut signed: Vec<(String, String)> = given.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
+    signed.push(("host".into(), req.url.authority.clone()));
+    signed.sort();
+    let (block, names) = canonical_headers(&signed);
+
+    let cscope = credential_scope(scope.datetime.date(), scope.region, scope.service);
+    let enc = |s: &str| uri_encode(s.as_bytes(), false);
+    pairs.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
+    pairs.push(("X-Amz-Credential".into(), enc(&format!("{}/{cscope}", creds.access_key_id))));
+    pairs.push(("X-Amz-Date".into(), scope.datetime.as_str().into()));
+    pairs.push(("X-Amz-Expires".into(), expires_in.to_string()));
+    pairs.push(("X-Amz-SignedHeaders".into(), enc(&names)));
+    let token = creds.session_token.map(|t| ("X-Amz-Security-Token".to_owned(), enc(t)));
+    if settings.sign_session_token {
+        pairs.extend(token.clone());
+    }
+    let canonical = canonical_request(&method, &uri, &canonical_query(&pairs), &block, &names, &hash);
+    let (_, sts, sig) = sign_string(cache, creds, scope, &canonical);
+    if !settings.sign_session_token {
+        pairs.extend(token);
+    }
+    pairs.push(("X-Amz-Signature".into(), sig.clone()));
+    Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers: given, canonical_request: canonical, string_to_sign: sts, signature: sig })
+}

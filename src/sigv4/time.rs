@@ -1,0 +1,117 @@
+//! The SigV4 timestamp, `YYYYMMDDTHHMMSSZ` (UTC), parsed strictly and formatted from Unix time.
+
+use crate::error::{code, Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmzDate(String);
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
+impl AmzDate {
+    /// Parses `YYYYMMDDTHHMMSSZ`, checking every field's range.
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad = || Error::new(code::INVALID_DATETIME, "datetime must be YYYYMMDDTHHMMSSZ in UTC, e.g. 20150830T123600Z");
+        let b = s.as_bytes();
+        if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+            return Err(bad());
+        }
+        let num = |from: usize, to: usize| -> Result<u32> {
+            let digits = b.get(from..to).ok_or_else(bad)?;
+            digits.iter().try_fold(0u32, |acc, &d| {
+                if d.is_ascii_digit() { Ok(acc * 10 + u32::from(d - b'0')) } else { Err(bad()) }
+            })
+        };
+        let (year, month, day) = (num(0, 4)?, num(4, 6)?, num(6, 8)?);
+        let (hour, minute, second) = (num(9, 11)?, num(11, 13)?, num(13, 15)?);
+        if year < 1970 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+            return Err(bad());
+        }
+        Ok(AmzDate(s.to_owned()))
+    }
+
+    /// From milliseconds since the Unix epoch (what `Date.now()` gives).
+    pub fn from_unix_millis(ms: f64) -> Result<Self> {
+        if !ms.is_finite() || ms < 0.0 || ms > 253_402_300_799_000.0 {
+            return Err(Error::new(code::INVALID_DATETIME, "the clock gives a time outside 1970..9999"));
+        }
+        let secs = (ms / 1000.0).floor() as i64;
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        let tod = secs.rem_euclid(86_400);
+        Ok(AmzDate(format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", tod / 3600, tod / 60 % 60, tod % 60)))
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(&self) -> i64 {
+        let n = |from: usize, to: usize| self.0.get(from..to).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        days_from_civil(n(0, 4), n(4, 6), n(6, 8)) * 86_400 + n(9, 11) * 3600 + n(11, 13) * 60 + n(13, 15)
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `YYYYMMDD`, the date of the credential scope.
+    pub fn date(&self) -> &str {
+        self.0.get(..8).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        assert_eq!(AmzDate::parse("20150830T123600Z").map(|d| d.date().to_owned()), Ok("20150830".to_owned()));
+        for bad in ["", "20150830T123600", "2015-08-30T12:36:00Z", "20150230T000000Z", "20151301T000000Z", "20150830T246000Z", "2015083OT123600Z", "20150830t123600Z"] {
+            assert_eq!(AmzDate::parse(bad).map_err(|e| e.code), Err("InvalidDatetime".to_owned()), "{bad}");
+        }
+        assert!(AmzDate::parse("20240229T235959Z").is_ok());
+        assert!(AmzDate::parse("20230229T000000Z").is_err());
+    }
+
+    #[test]
+    fn formats_from_unix_time_and_back() {
+        let d = AmzDate::from_unix_millis(1_440_938_160_000.0).map(|d| d.as_str().to_owned());
+        assert_eq!(d, Ok("20150830T123600Z".to_owned()));
+        assert_eq!(AmzDate::parse("20150830T123600Z").map(|d| d.unix_seconds()), Ok(1_440_938_160));
+        assert_eq!(AmzDate::from_unix_millis(0.0).map(|d| d.as_str().to_owned()), Ok("19700101T000000Z".to_owned()));
+        assert!(AmzDate::from_unix_millis(f64::NAN).is_err());
+        assert!(AmzDate::from_unix_millis(-1.0).is_err());
+        for ms in [951_782_400_000.0_f64, 1_709_251_199_000.0, 4_102_444_800_000.0] {
+            let d = AmzDate::from_unix_millis(ms);
+            assert_eq!(d.map(|d| d.unix_seconds() * 1000), Ok(ms as i64));
+        }
+    }
+}

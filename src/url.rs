@@ -1,0 +1,119 @@
+//! A small, strict splitter for the absolute `http(s)` URLs that AWS requests use. It keeps the path and query
+//! exactly as written (a browser URL parser would re-encode them, hiding what the caller meant), which is what
+//! SigV4 canonicalisation needs.
+
+use crate::error::{code, Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    /// `http` or `https`
+    pub scheme: String,
+    /// Lowercase host, with `:port` only when it is not the scheme's default (the `Host` header browsers send).
+    pub authority: String,
+    /// The host alone, lowercase, without port (IPv6 keeps its brackets).
+    pub host: String,
+    /// The path as written (never empty: `/` at least).
+    pub path: String,
+    /// The query as written, without `?`; `None` when the URL has no `?`.
+    pub query: Option<String>,
+}
+
+fn invalid(why: &str) -> Error {
+    Error::new(code::INVALID_URL, format!("url must be an absolute http(s) URL: {why}"))
+}
+
+impl Url {
+    pub fn parse(input: &str) -> Result<Url> {
+        let s = input.trim_matches(|c: char| c <= ' ');
+        if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return Err(invalid("it contains control characters"));
+        }
+        let (scheme, rest) = s.split_once("://").ok_or_else(|| invalid("no scheme"))?;
+        let scheme = scheme.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "https" => "443",
+            "http" => "80",
+            _ => return Err(invalid("the scheme is not http or https")),
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, rest) = rest.split_at(end);
+        if authority.contains('@') {
+            return Err(invalid("user names and passwords in URLs are not supported"));
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let (inner, after) = v6.split_once(']').ok_or_else(|| invalid("unclosed IPv6 bracket"))?;
+            if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+                return Err(invalid("bad IPv6 address"));
+            }
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => return Err(invalid("bad characters after the IPv6 address")),
+            };
+            (format!("[{}]", inner.to_ascii_lowercase()), port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
+                None => (authority.to_ascii_lowercase(), None),
+            }
+        };
+        if host.is_empty() {
+            return Err(invalid("no host"));
+        }
+        if !host.starts_with('[') && !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')) {
+            return Err(invalid("the host has characters that are not allowed (internationalised names must be given in punycode)"));
+        }
+        let port = match port {
+            None | Some("") => None,
+            Some(p) if p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 65535) => {
+                let trimmed = p.trim_start_matches('0');
+                let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+                (trimmed != default_port).then(|| trimmed.to_owned())
+            }
+            Some(_) => return Err(invalid("bad port")),
+        };
+        let authority = match &port {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q.to_owned())),
+            None => (rest, None),
+        };
+        let path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
+        Ok(Url { scheme, authority, host, path, query })
+    }
+
+    /// `scheme://authority`
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.scheme, self.authority)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_urls() {
+        let u = Url::parse(" HTTPS://Bucket.S3.amazonaws.com:443/a b/?x=1&y#frag").map_err(|e| e.code);
+        let u = match u {
+            Ok(u) => u,
+            Err(e) => unreachable!("{e}"),
+        };
+        assert_eq!((u.scheme.as_str(), u.authority.as_str(), u.host.as_str()), ("https", "bucket.s3.amazonaws.com", "bucket.s3.amazonaws.com"));
+        assert_eq!((u.path.as_str(), u.query.as_deref()), ("/a b/", Some("x=1&y")));
+        let u = Url::parse("http://127.0.0.1:4566").map(|u| (u.authority, u.path, u.query));
+        assert_eq!(u, Ok(("127.0.0.1:4566".to_owned(), "/".to_owned(), None)));
+        let u = Url::parse("http://[::1]:8080/x?").map(|u| (u.host, u.authority, u.query));
+        assert_eq!(u, Ok(("[::1]".to_owned(), "[::1]:8080".to_owned(), Some(String::new()))));
+    }
+
+    #[test]
+    fn rejects_what_fetch_cannot_send() {
+        for bad in ["", "/relative", "ftp://x/", "https://", "https://u:p@host/", "https://ho st/", "https://host:99999/", "https://host:x/", "https://[::1/", "https://hôst/", "https://h/a\nb"] {
+            assert_eq!(Url::parse(bad).map_err(|e| e.code), Err("InvalidUrl".to_owned()), "{bad:?}");
+        }
+    }
+}
