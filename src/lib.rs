@@ -10,4 +10,4 @@ pub mod sigv4;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+pub mod js;

@@ -1,0 +1,24 @@
+/*! cognito-fetch drop-in: <script src=".../cognito-fetch.js"></script> defines window.CognitoFetch.
+    Wait for `await CognitoFetch.ready` (it loads cognito_fetch_bg.wasm from beside this script). */
+(function () {
+  'use strict';
+  var scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
+  /*GLUE*/
+  var loaded = false;
+  var api = {};
+  /*EXPORTS*/.forEach(function (name) {
+    api[name] = function () {
+      if (!loaded) {
+        var e = new Error('CognitoFetch is still loading: call ' + name + ' after `await CognitoFetch.ready`');
+        e.name = e.code = 'NotReady';
+        throw e;
+      }
+      return wasm_bindgen[name].apply(undefined, arguments);
+    };
+  });
+  api.ready = wasm_bindgen({ module_or_path: new URL('cognito_fetch_bg.wasm', scriptUrl) }).then(function () {
+    loaded = true;
+    return api;
+  });
+  window.CognitoFetch = api;
+})();

@@ -1,0 +1,3 @@
+// cognito-fetch: the exports of index.js, with the types generated from the Rust crate.
+export type { /*TYPES*/ } from './cognito_fetch.js';
+export { /*EXPORTS*/ } from './cognito_fetch.js';

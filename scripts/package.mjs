@@ -1,0 +1,30 @@
+// Completes pkg/ after wasm-pack: the ESM entry and its types, package.json fields, the drop-in script and
+// README, all from pkg-config/. The export list is read from the wasm-bindgen glue, so it cannot drift.
+import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
+
+const root = new URL('../', import.meta.url);
+const at = (p) => new URL(p, root);
+const read = (p) => readFileSync(at(p), 'utf8');
+
+const glue = read('pkg/cognito_fetch.js');
+const exports = [...glue.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort();
+if (exports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js');
+const dts = read('pkg/cognito_fetch.d.ts');
+const types = [...dts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((t) => t !== 'InitInput' && t !== 'SyncInitInput' && t !== 'InitOutput').sort();
+
+writeFileSync(at('pkg/index.js'), read('pkg-config/index.js').replace('/*EXPORTS*/', exports.join(', ')));
+writeFileSync(at('pkg/index.d.ts'), read('pkg-config/index.d.ts').replace('/*EXPORTS*/', exports.join(', ')).replace('/*TYPES*/', types.join(', ')));
+
+const dropinGlue = read('target/dropin/cognito_fetch.js');
+if (!/^let wasm_bindgen = /m.test(dropinGlue)) throw new Error('unexpected no-modules glue from wasm-bindgen');
+writeFileSync(
+  at('pkg/cognito-fetch.js'),
+  read('pkg-config/dropin.js').replace('/*GLUE*/', () => dropinGlue).replace('/*EXPORTS*/', JSON.stringify(exports)),
+);
+
+const generated = JSON.parse(read('pkg/package.json'));
+const merged = { ...JSON.parse(read('pkg-config/package.json')), version: generated.version, license: generated.license };
+writeFileSync(at('pkg/package.json'), JSON.stringify(merged, null, 2) + '\n');
+copyFileSync(at('README.md'), at('pkg/README.md'));
+for (const f of ['pkg/.gitignore', 'pkg/cognito_fetch_bg.wasm.d.ts']) if (existsSync(at(f))) rmSync(at(f));
+console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);
