@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# npm test: set-up, then every test layer; any failure fails the run. Ends with each layer's counts and a total.
+#   native  cargo test: pure protocol logic + AWS's SigV4 suite and the S3/DynamoDB cases (../shared/conformance)
+#   lint    cargo clippy (unwrap/expect/panic/indexing denied in library code), native and wasm32
+#   wasm    wasm-pack test in headless Chromium: the JS boundary as a page calls it
+#   types   tsc --strict over a typed usage file against the built package's .d.ts
+#   local   pytest of local-aws (our strict stand-in for AWS)
+#   e2e     node --test + playwright-core: pages on 127.0.0.1 using the built package against local-aws
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+OUT=.test-output
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+bash scripts/setup.sh || { echo "set-up failed"; exit 1; }
+
+declare -a SUMMARY=()
+TOTAL_PASS=0
+TOTAL_FAIL=0
+FAILED_LAYERS=()
+
+# layer NAME COUNTER -- command...   (COUNTER: cargo | pytest | node | none)
+layer() {
+  local name=$1 counter=$2
+  shift 3
+  printf '\n\033[1m=== %s: %s\033[0m\n' "$name" "$*"
+  "$@" 2>&1 | tee "$OUT/$name.log"
+  local rc=${PIPESTATUS[0]} pass=0 fail=0
+  case $counter in
+    cargo) pass=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$OUT/$name.log" | awk '{s+=$4} END {print s+0}')
+           fail=$(grep -Eo '; [0-9]+ failed' "$OUT/$name.log" | awk '{s+=$2} END {print s+0}') ;;
+    pytest) pass=$(grep -Eo '[0-9]+ passed' "$OUT/$name.log" | tail -1 | awk '{print $1+0}')
+            fail=$(grep -Eo '[0-9]+ (failed|error)' "$OUT/$name.log" | tail -1 | awk '{print $1+0}') ;;
+    node) pass=$(grep -E '^# pass [0-9]+' "$OUT/$name.log" | tail -1 | awk '{print $3+0}')
+          fail=$(grep -E '^# fail [0-9]+' "$OUT/$name.log" | tail -1 | awk '{print $3+0}') ;;
+  esac
+  pass=${pass:-0}; fail=${fail:-0}
+  if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  if [ "$counter" != none ] && [ "$rc" -eq 0 ] && [ "$pass" -eq 0 ]; then
+    echo "layer $name ran no test"; fail=1; rc=1
+  fi
+  if [ "$counter" = none ]; then
+    SUMMARY+=("$(printf '%-7s %s' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo FAILED)")")
+  else
+    SUMMARY+=("$(printf '%-7s %s passed, %s failed' "$name" "$pass" "$fail")")
+    TOTAL_PASS=$((TOTAL_PASS + pass)); TOTAL_FAIL=$((TOTAL_FAIL + fail))
+  fi
+  [ "$rc" -eq 0 ] || FAILED_LAYERS+=("$name")
+}
+
+layer native cargo -- cargo test --quiet
+layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings'
+layer build none -- env COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
+layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release -- --test web
+layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json
+layer local pytest -- local-aws/.venv/bin/python -m pytest -q local-aws/tests
+layer e2e node -- node --test --test-concurrency=1 tests/e2e/
+
+printf '\n\033[1m=== summary\033[0m\n'
+for s in "${SUMMARY[@]}"; do echo "$s"; done
+[ -f pkg/cognito_fetch_bg.wasm ] && node scripts/size.mjs
+[ ${#FAILED_LAYERS[@]} -eq 0 ] || echo "failed layers: ${FAILED_LAYERS[*]}"
+echo "${TOTAL_PASS} passed, ${TOTAL_FAIL} failed"
+[ ${#FAILED_LAYERS[@]} -eq 0 ] && [ "$TOTAL_FAIL" -eq 0 ]

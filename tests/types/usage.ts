@@ -1,0 +1,46 @@
+// Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
+// (each @ts-expect-error fails the check if the line stops being an error).
+import { signRequest, presignUrl } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError } from 'cognito-fetch';
+
+const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
+
+const input: SignRequestInput = {
+  method: 'PUT',
+  url: 'https://bucket.s3.eu-west-1.amazonaws.com/a b.txt',
+  headers: [['content-type', 'text/plain'], ['x-amz-meta-a', '1']],
+  body: new Uint8Array([1, 2, 3]),
+  credentials,
+};
+const signed: SignedRequest = signRequest(input);
+const url: string = signed.url;
+const auth: string | undefined = signed.headers['authorization'];
+void fetch(signed.url, { method: signed.method, headers: signed.headers });
+
+signRequest({ method: 'GET', url, headers: new Headers({ range: 'bytes=0-9' }), credentials, region: 'us-east-1', service: 's3' });
+signRequest({ method: 'POST', url, headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' }, body: '{}', credentials, datetime: '20150830T123600Z' });
+signRequest({ method: 'PUT', url, body: new Blob(['x']), unsignedPayload: true, credentials, normalizePath: false, doubleEncodePath: false, signSessionToken: false, signPayloadHeader: true });
+
+const presigned: string = presignUrl({ url, expiresIn: 900, credentials });
+presignUrl({ method: 'PUT', url, expiresIn: 60, credentials, headers: { 'content-type': 'image/png' } });
+
+try {
+  signRequest(input);
+} catch (e) {
+  const err = e as CognitoFetchError;
+  const code: string = err.code;
+  void code;
+}
+
+// @ts-expect-error credentials are required
+signRequest({ method: 'GET', url });
+// @ts-expect-error expiresIn is required
+presignUrl({ url, credentials });
+// @ts-expect-error the result is a string, not a request
+presignUrl({ url, expiresIn: 1, credentials }).headers;
+// @ts-expect-error body must be a string, buffer, view, Blob or null
+signRequest({ method: 'GET', url, credentials, body: 42 });
+// @ts-expect-error header values are strings
+signRequest({ method: 'GET', url, credentials, headers: { a: 1 } });
+
+void [auth, presigned];

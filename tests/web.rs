@@ -1,0 +1,181 @@
+//! Browser tests of the JS boundary, in headless Chromium (`wasm-pack test --headless --chrome`): the exported
+//! functions are called with JS values exactly as a page passes them. Expected signatures are from
+//! `../shared/conformance/sigv4/s3-and-dynamodb-cases.json` (case names given), where botocore and
+//! @smithy/signature-v4 agree.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use cognito_fetch::js::{presign_url, sign_request};
+use js_sys::{Array, Reflect, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CREDS: &str = r#"{"accessKeyId":"AKIDEXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY","sessionToken":"IQoJb3JpZ2luX2VjEXAMPLE/SESSION+TOKEN=="}"#;
+const DDB_BODY: &str = r#"{"TableName":"Music","Key":{"Artist":{"S":"No One You Know"},"SongTitle":{"S":"Call Me Today"}}}"#;
+
+fn obj(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+fn set(o: &JsValue, k: &str, v: &JsValue) {
+    Reflect::set(o, &JsValue::from_str(k), v).unwrap();
+}
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap()
+}
+
+fn construct(class: &str, args: &[JsValue]) -> JsValue {
+    let ctor = get(&js_sys::global(), class).unchecked_into::<js_sys::Function>();
+    Reflect::construct(&ctor, &args.iter().collect::<Array>()).unwrap()
+}
+
+/// The `dynamodb-getitem-session-token` case, with `headers` in the given form.
+fn ddb_input(headers: JsValue) -> JsValue {
+    let input = obj(&format!(r#"{{"method":"POST","url":"https://dynamodb.eu-west-1.amazonaws.com/","datetime":"20150830T123600Z","credentials":{CREDS}}}"#));
+    set(&input, "headers", &headers);
+    set(&input, "body", &JsValue::from_str(DDB_BODY));
+    input
+}
+
+fn signature_of(signed: &JsValue) -> String {
+    let auth = get(&get(signed, "headers"), "authorization").as_string().unwrap();
+    auth.rsplit("Signature=").next().unwrap().to_owned()
+}
+
+fn error_code(e: &JsValue) -> String {
+    assert!(e.is_instance_of::<js_sys::Error>(), "thrown value is an Error");
+    let name = get(e, "name").as_string().unwrap();
+    assert_eq!(get(e, "code").as_string().unwrap(), name, "code and name agree");
+    name
+}
+
+#[wasm_bindgen_test]
+fn headers_as_object_headers_instance_and_pairs_sign_alike() {
+    const EXPECTED: &str = "e384778dc2eb9ea27055bd8fed4a85805acc1d47e98d6cbf5383815a66c9d21f";
+    let plain = obj(r#"{"Content-Type":"application/x-amz-json-1.0","X-Amz-Target":"DynamoDB_20120810.GetItem"}"#);
+    let pairs = obj(r#"[["content-type","application/x-amz-json-1.0"],["x-amz-target","DynamoDB_20120810.GetItem"]]"#);
+    let headers = construct("Headers", &[plain.clone()]);
+    for h in [plain, pairs, headers] {
+        let signed = sign_request(ddb_input(h)).unwrap();
+        assert_eq!(signature_of(&signed), EXPECTED);
+        assert_eq!(get(&signed, "method").as_string().unwrap(), "POST");
+        assert_eq!(get(&signed, "url").as_string().unwrap(), "https://dynamodb.eu-west-1.amazonaws.com/");
+        let out = get(&signed, "headers");
+        assert_eq!(get(&out, "x-amz-security-token").as_string().unwrap(), "IQoJb3JpZ2luX2VjEXAMPLE/SESSION+TOKEN==");
+        assert_eq!(get(&out, "x-amz-date").as_string().unwrap(), "20150830T123600Z");
+        assert!(get(&out, "host").is_undefined(), "fetch cannot set Host: it is signed, not returned");
+        assert!(get(&out, "x-amz-content-sha256").is_undefined(), "not added for DynamoDB");
+    }
+}
+
+#[wasm_bindgen_test]
+fn body_as_typed_array_view_and_arraybuffer() {
+    const EXPECTED: &str = "e384778dc2eb9ea27055bd8fed4a85805acc1d47e98d6cbf5383815a66c9d21f";
+    let headers = obj(r#"{"content-type":"application/x-amz-json-1.0","x-amz-target":"DynamoDB_20120810.GetItem"}"#);
+    // The body bytes inside a larger buffer, as a view with an offset.
+    let bytes = DDB_BODY.as_bytes();
+    let big = Uint8Array::new_with_length(bytes.len() as u32 + 7);
+    big.subarray(3, 3 + bytes.len() as u32).copy_from(bytes);
+    let view = Uint8Array::new_with_byte_offset_and_length(&big.buffer(), 3, bytes.len() as u32);
+    let input = ddb_input(headers.clone());
+    set(&input, "body", &view);
+    assert_eq!(signature_of(&sign_request(input).unwrap()), EXPECTED);
+    let input = ddb_input(headers);
+    set(&input, "body", &Uint8Array::from(bytes).buffer());
+    assert_eq!(signature_of(&sign_request(input).unwrap()), EXPECTED);
+}
+
+#[wasm_bindgen_test]
+fn s3_key_with_any_characters_signs_as_published() {
+    // Case `s3-key-special-chars-unsigned-payload-session-token`, given the raw key as a page would.
+    let input = obj(&format!(
+        r#"{{"method":"GET","url":"https://my-bucket.s3.eu-west-1.amazonaws.com/photos/a b/ü+%!'()*~.jpg","datetime":"20150830T123600Z","unsignedPayload":true,"credentials":{CREDS}}}"#
+    ));
+    let signed = sign_request(input).unwrap();
+    assert_eq!(signature_of(&signed), "a331e11e7aed678a6865d3994e7a5b9c448c57d95cc8156f5c18228188b0dc12");
+    assert_eq!(get(&signed, "url").as_string().unwrap(), "https://my-bucket.s3.eu-west-1.amazonaws.com/photos/a%20b/%C3%BC%2B%25%21%27%28%29%2A~.jpg");
+    assert_eq!(get(&get(&signed, "headers"), "x-amz-content-sha256").as_string().unwrap(), "UNSIGNED-PAYLOAD");
+}
+
+#[wasm_bindgen_test]
+fn s3_blob_body_is_sent_unsigned_elsewhere_refused() {
+    let blob = construct("Blob", &[Array::of1(&JsValue::from_str("hello")).into()]);
+    let input = obj(&format!(r#"{{"method":"PUT","url":"https://b.s3.amazonaws.com/k","credentials":{CREDS}}}"#));
+    set(&input, "body", &blob);
+    let signed = sign_request(input).unwrap();
+    assert_eq!(get(&get(&signed, "headers"), "x-amz-content-sha256").as_string().unwrap(), "UNSIGNED-PAYLOAD");
+    let input = ddb_input(obj("{}"));
+    set(&input, "body", &blob);
+    assert_eq!(error_code(&sign_request(input).unwrap_err()), "InvalidBody");
+}
+
+#[wasm_bindgen_test]
+fn repeated_header_names_are_joined_and_range_is_signed() {
+    let input = obj(&format!(
+        r#"{{"method":"GET","url":"https://b.s3.amazonaws.com/k","datetime":"20150830T123600Z","credentials":{CREDS},
+            "headers":[["X-Amz-Meta-A","1"],["range","bytes=0-9"],["x-amz-meta-a"," 2  3 "]]}}"#
+    ));
+    let signed = sign_request(input).unwrap();
+    let h = get(&signed, "headers");
+    assert_eq!(get(&h, "x-amz-meta-a").as_string().unwrap(), "1,2 3");
+    assert_eq!(get(&h, "range").as_string().unwrap(), "bytes=0-9");
+    let auth = get(&h, "authorization").as_string().unwrap();
+    assert!(auth.contains("SignedHeaders=host;range;x-amz-content-sha256;x-amz-date;x-amz-meta-a;x-amz-security-token,"), "{auth}");
+}
+
+#[wasm_bindgen_test]
+fn presigned_put_matches_the_published_url() {
+    // Case `s3-presigned-put-with-security-token`.
+    let input = obj(&format!(
+        r#"{{"method":"PUT","url":"https://my-bucket.s3.eu-west-1.amazonaws.com/uploads/résumé v2.pdf","expiresIn":900,"datetime":"20150830T123600Z","credentials":{CREDS}}}"#
+    ));
+    assert_eq!(
+        presign_url(input).unwrap(),
+        "https://my-bucket.s3.eu-west-1.amazonaws.com/uploads/r%C3%A9sum%C3%A9%20v2.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLE%2FSESSION%2BTOKEN%3D%3D&X-Amz-Signature=5ae17f916d56f3d9155425f991a4776dc5fc7327f770148f58a6c94d2d347c98"
+    );
+}
+
+#[wasm_bindgen_test]
+fn current_time_is_used_when_no_datetime_is_given() {
+    let input = obj(&format!(r#"{{"method":"GET","url":"https://b.s3.amazonaws.com/k","credentials":{CREDS}}}"#));
+    let date = get(&get(&sign_request(input).unwrap(), "headers"), "x-amz-date").as_string().unwrap();
+    let now = js_sys::Date::new_0();
+    let expect = format!("{:04}{:02}{:02}T{:02}", now.get_utc_full_year(), now.get_utc_month() + 1, now.get_utc_date(), now.get_utc_hours());
+    assert!(date.starts_with(&expect[..9]), "{date} vs {expect}");
+}
+
+#[wasm_bindgen_test]
+fn bad_input_throws_coded_errors_and_the_module_keeps_working() {
+    let cases: [(&str, &str); 10] = [
+        (r#"{"url":"not a url","credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "InvalidUrl"),
+        (r#"{"url":"https://b.s3.amazonaws.com/k"}"#, "MissingCredentials"),
+        (r#"{"url":"https://b.s3.amazonaws.com/k","credentials":{"accessKeyId":"a"}}"#, "MissingCredentials"),
+        (r#"{"url":"https://b.s3.amazonaws.com/k","credentials":{"accessKeyId":"a","secretAccessKey":""}}"#, "MissingCredentials"),
+        (r#"{"url":"https://b.s3.amazonaws.com/k","datetime":"2015-08-30","credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "InvalidDatetime"),
+        (r#"{"url":"http://127.0.0.1:4566/b/k","credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "UnknownService"),
+        (r#"{"url":"http://127.0.0.1:4566/b/k","service":"s3","credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "UnknownRegion"),
+        (r#"{"url":"https://b.s3-accelerate.amazonaws.com/k","credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "UnknownRegion"),
+        (r#"{"url":"https://b.s3.amazonaws.com/k","headers":{"bad name":"x"},"credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "InvalidHeader"),
+        (r#"{"url":"https://b.s3.amazonaws.com/k","method":7,"credentials":{"accessKeyId":"a","secretAccessKey":"b"}}"#, "InvalidArgument"),
+    ];
+    for (json, code) in cases {
+        assert_eq!(error_code(&sign_request(obj(json)).unwrap_err()), code, "{json}");
+    }
+    assert_eq!(error_code(&sign_request(JsValue::UNDEFINED).unwrap_err()), "InvalidArgument");
+    assert_eq!(error_code(&sign_request(JsValue::from_str("x")).unwrap_err()), "InvalidArgument");
+    for expires in ["0", "604801", "1.5", "\"60\""] {
+        let json = format!(r#"{{"url":"https://b.s3.amazonaws.com/k","expiresIn":{expires},"credentials":{{"accessKeyId":"a","secretAccessKey":"b"}}}}"#);
+        assert_eq!(error_code(&presign_url(obj(&json)).unwrap_err()), "InvalidExpires", "{expires}");
+    }
+    // A secret never appears in an error message.
+    let e = sign_request(obj(r#"{"url":"https://b.s3.amazonaws.com/k","datetime":"bad","credentials":{"accessKeyId":"a","secretAccessKey":"TOPSECRET"}}"#)).unwrap_err();
+    assert!(!get(&e, "message").as_string().unwrap().contains("TOPSECRET"));
+    // Still alive after all those errors (a trap would have killed the instance).
+    let ok = obj(&format!(r#"{{"url":"https://dynamodb.us-east-1.amazonaws.com/","method":"post","credentials":{CREDS}}}"#));
+    let signed = sign_request(ok).unwrap();
+    assert_eq!(get(&signed, "method").as_string().unwrap(), "POST");
+    assert!(get(&get(&signed, "headers"), "authorization").as_string().unwrap().contains("/us-east-1/dynamodb/aws4_request"));
+}
