@@ -10,7 +10,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 echo "[build] wasm-pack build --release --target web" >&2
 rm -rf pkg
 
-wasm-pack --quiet build --release --target web --out-dir pkg --out-name cognito_fetch
+# --no-default-features: the no_std build (see [features] in Cargo.toml).
+wasm-pack --quiet build --release --target web --out-dir pkg --out-name cognito_fetch -- --no-default-features
 # Features the Rust 1.95 wasm32 target emits by default; wasm-opt must be told explicitly.
 WASM_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-reference-types --enable-multivalue)

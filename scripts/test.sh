@@ -49,7 +49,7 @@ layer() {
 }
 
 layer native cargo -- cargo test --quiet
-layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings'
+layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 layer build none -- env COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
 layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release -- --test web
 layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json

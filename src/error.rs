@@ -2,6 +2,9 @@
 //! whose `name` and `code` are `code` (the AWS error code where there is one) and whose `message` is `message`.
 //! Messages never contain secrets, tokens or signatures.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,10 @@
 //! The wasm/JS boundary, the only module that knows about JS values: it reads the caller's options, calls the
 //! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::cat;
 use crate::error::{code, Error, Result};
 use crate::sigv4::encode::wire_path;
 use crate::sigv4::endpoint;
@@ -72,9 +76,18 @@ export interface CognitoFetchError extends Error {
 }
 "#;
 
-thread_local! {
-    /// Derived signing keys, reused across calls (one HMAC chain per credentials, day, region and service).
-    static SIGNING_KEYS: RefCell<SigningKeyCache> = RefCell::new(SigningKeyCache::new());
+/// Derived signing keys, reused across calls (one HMAC chain per credentials, day, region and service).
+struct KeyCache(RefCell<SigningKeyCache>);
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; the cache is never shared.
+unsafe impl Sync for KeyCache {}
+static SIGNING_KEYS: KeyCache = KeyCache(RefCell::new(SigningKeyCache::new()));
+
+/// Runs `f` with the shared cache (or a fresh one if it is somehow in use).
+fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
+    match SIGNING_KEYS.0.try_borrow_mut() {
+        Ok(mut cache) => f(&mut cache),
+        Err(_) => f(&mut SigningKeyCache::new()),
+    }
 }
 
 fn to_js(e: Error) -> JsValue {
@@ -90,7 +103,7 @@ fn invalid(what: &str) -> Error {
 }
 
 fn get(obj: &JsValue, key: &str) -> Result<JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| invalid(&format!("{key} could not be read")))
+    Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| invalid(&cat(&[key, " could not be read"])))
 }
 
 fn is_absent(v: &JsValue) -> bool {
@@ -102,7 +115,7 @@ fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
     if is_absent(&v) {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| invalid(&format!("{key} must be a string")))
+    v.as_string().map(Some).ok_or_else(|| invalid(&cat(&[key, " must be a string"])))
 }
 
 fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {
@@ -110,7 +123,7 @@ fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {
     if is_absent(&v) {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or_else(|| invalid(&format!("{key} must be a boolean")))
+    v.as_bool().map(Some).ok_or_else(|| invalid(&cat(&[key, " must be a boolean"])))
 }
 
 fn header_pair(entry: &JsValue) -> Result<(String, String)> {
@@ -174,9 +187,9 @@ fn read_credentials(input: &JsValue) -> Result<(String, String, Option<String>)>
         return Err(Error::new(code::MISSING_CREDENTIALS, "credentials {accessKeyId, secretAccessKey, sessionToken?} are required"));
     }
     let field = |k: &str| -> Result<Option<String>> {
-        opt_string(&c, k).map_err(|_| Error::new(code::MISSING_CREDENTIALS, format!("credentials.{k} must be a string")))
+        opt_string(&c, k).map_err(|_| Error::new(code::MISSING_CREDENTIALS, cat(&["credentials.", k, " must be a string"])))
     };
-    let missing = |k: &str| Error::new(code::MISSING_CREDENTIALS, format!("credentials.{k} is required"));
+    let missing = |k: &str| Error::new(code::MISSING_CREDENTIALS, cat(&["credentials.", k, " is required"]));
     let id = field("accessKeyId")?.ok_or_else(|| missing("accessKeyId"))?;
     let secret = field("secretAccessKey")?.ok_or_else(|| missing("secretAccessKey"))?;
     Ok((id, secret, field("sessionToken")?))
@@ -204,13 +217,13 @@ fn read_common(input: &JsValue) -> Result<Common> {
     let service = match opt_string(input, "service")? {
         Some(s) => s,
         None => inferred.as_ref().map(|i| i.service.clone()).ok_or_else(|| {
-            Error::new(code::UNKNOWN_SERVICE, format!("cannot tell the AWS service from the host {}; pass `service`", url.host))
+            Error::new(code::UNKNOWN_SERVICE, cat(&["cannot tell the AWS service from the host ", &url.host, "; pass `service`"]))
         })?,
     };
     let region = match opt_string(input, "region")? {
         Some(r) => r,
         None => inferred.and_then(|i| i.region).ok_or_else(|| {
-            Error::new(code::UNKNOWN_REGION, format!("cannot tell the AWS region from the host {}; pass `region`", url.host))
+            Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the host ", &url.host, "; pass `region`"]))
         })?,
     };
     let datetime = match opt_string(input, "datetime")? {
@@ -259,10 +272,7 @@ fn sign_request_inner(input: &JsValue) -> Result<JsValue> {
     let creds = Credentials { access_key_id: &c.creds.0, secret_access_key: &c.creds.1, session_token: c.creds.2.as_deref() };
     let scope = Scope { region: &c.region, service: &c.service, datetime: &c.datetime };
     let req = Request { method: &method, url: &c.url, headers: &headers, payload };
-    let signed = SIGNING_KEYS.with(|k| match k.try_borrow_mut() {
-        Ok(mut cache) => sigv4::sign_headers(&req, &creds, &scope, &c.settings, &mut cache),
-        Err(_) => sigv4::sign_headers(&req, &creds, &scope, &c.settings, &mut SigningKeyCache::new()),
-    })?;
+    let signed = with_keys(|cache| sigv4::sign_headers(&req, &creds, &scope, &c.settings, cache))?;
     let out = Object::new();
     let set = |k: &str, v: &JsValue| Reflect::set(&out, &JsValue::from_str(k), v).map_err(|_| invalid("could not build the result"));
     set("method", &JsValue::from_str(&method.to_ascii_uppercase()))?;
@@ -277,16 +287,13 @@ fn presign_url_inner(input: &JsValue) -> Result<String> {
     let headers = read_headers(&get(input, "headers")?)?;
     let expires = get(input, "expiresIn")?
         .as_f64()
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= sigv4::MAX_PRESIGN_SECONDS as f64)
+        .filter(|n| *n >= 1.0 && *n <= sigv4::MAX_PRESIGN_SECONDS as f64 && (*n as u64) as f64 == *n)
         .ok_or_else(|| Error::new(code::INVALID_EXPIRES, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days)"))?;
     let payload = if c.unsigned.unwrap_or(is_s3(&c.service)) { Payload::Unsigned } else { Payload::Bytes(&[]) };
     let creds = Credentials { access_key_id: &c.creds.0, secret_access_key: &c.creds.1, session_token: c.creds.2.as_deref() };
     let scope = Scope { region: &c.region, service: &c.service, datetime: &c.datetime };
     let req = Request { method: &method, url: &c.url, headers: &headers, payload };
-    let signed = SIGNING_KEYS.with(|k| match k.try_borrow_mut() {
-        Ok(mut cache) => sigv4::presign(&req, &creds, &scope, &c.settings, expires as u64, &mut cache),
-        Err(_) => sigv4::presign(&req, &creds, &scope, &c.settings, expires as u64, &mut SigningKeyCache::new()),
-    })?;
+    let signed = with_keys(|cache| sigv4::presign(&req, &creds, &scope, &c.settings, expires as u64, cache))?;
     Ok(signed.url)
 }
 

@@ -4,6 +4,41 @@
 //! `cargo test`; the wasm/JS boundary lives in `js` alone (wasm32 only).
 //! Library code never panics: clippy denies `unwrap`, `expect`, `panic!` and indexing (see Cargo.toml).
 
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+/// What std's prelude would give, for the no_std build.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+/// Concatenates string pieces. Library code builds strings with this rather than `format!`, which would pull
+/// `core::fmt` (several KiB) into the wasm.
+pub fn cat(parts: &[&str]) -> prelude::String {
+    let mut out = prelude::String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// Decimal digits of `n`, zero-padded to `width` (no `core::fmt`).
+pub fn decimal(mut n: u64, width: usize) -> prelude::String {
+    let mut digits = prelude::Vec::new();
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 && digits.len() >= width {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&d| char::from(d)).collect()
+}
+
 pub mod digest;
 pub mod error;
 pub mod sigv4;
@@ -11,3 +46,28 @@ pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cat_and_decimal() {
+        assert_eq!(super::cat(&["a", "", "bc"]), "abc");
+        assert_eq!(super::decimal(0, 0), "0");
+        assert_eq!(super::decimal(7, 2), "07");
+        assert_eq!(super::decimal(604_800, 1), "604800");
+        assert_eq!(super::decimal(u64::MAX, 4), "18446744073709551615");
+    }
+}
+
+/// The no_std release build (wasm32 only): a panic can only come from a bug, and traps without formatting.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; nothing is shared across threads.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

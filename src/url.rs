@@ -2,6 +2,10 @@
 //! exactly as written (a browser URL parser would re-encode them, hiding what the caller meant), which is what
 //! SigV4 canonicalisation needs.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::cat;
 use crate::error::{code, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +23,7 @@ pub struct Url {
 }
 
 fn invalid(why: &str) -> Error {
-    Error::new(code::INVALID_URL, format!("url must be an absolute http(s) URL: {why}"))
+    Error::new(code::INVALID_URL, cat(&["url must be an absolute http(s) URL: ", why]))
 }
 
 impl Url {
@@ -28,7 +32,8 @@ impl Url {
         if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
             return Err(invalid("it contains control characters"));
         }
-        let (scheme, rest) = s.split_once("://").ok_or_else(|| invalid("no scheme"))?;
+        let (scheme, rest) = s.split_once(':').ok_or_else(|| invalid("no scheme"))?;
+        let rest = rest.strip_prefix("//").ok_or_else(|| invalid("no scheme"))?;
         let scheme = scheme.to_ascii_lowercase();
         let default_port = match scheme.as_str() {
             "https" => "443",
@@ -36,7 +41,7 @@ impl Url {
             _ => return Err(invalid("the scheme is not http or https")),
         };
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, rest) = rest.split_at(end);
+        let (authority, rest) = (rest.get(..end).unwrap_or(rest), rest.get(end..).unwrap_or(""));
         if authority.contains('@') {
             return Err(invalid("user names and passwords in URLs are not supported"));
         }
@@ -50,7 +55,7 @@ impl Url {
                 None if after.is_empty() => None,
                 None => return Err(invalid("bad characters after the IPv6 address")),
             };
-            (format!("[{}]", inner.to_ascii_lowercase()), port)
+            (cat(&["[", &inner.to_ascii_lowercase(), "]"]), port)
         } else {
             match authority.rsplit_once(':') {
                 Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
@@ -73,7 +78,7 @@ impl Url {
             Some(_) => return Err(invalid("bad port")),
         };
         let authority = match &port {
-            Some(p) => format!("{host}:{p}"),
+            Some(p) => cat(&[&host, ":", p]),
             None => host.clone(),
         };
         let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
@@ -87,7 +92,7 @@ impl Url {
 
     /// `scheme://authority`
     pub fn origin(&self) -> String {
-        format!("{}://{}", self.scheme, self.authority)
+        cat(&[&self.scheme, "://", &self.authority])
     }
 }
 

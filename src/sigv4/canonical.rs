@@ -1,8 +1,12 @@
 //! Stage 1: the canonical request.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>
 
-use super::encode::{normalize_path, percent_decode, uri_encode};
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use super::encode::{normalize_path, percent_decode, push_joined, sort_pairs, uri_encode};
 use super::Settings;
+use crate::cat;
 use crate::error::{code, Error, Result};
 
 /// Headers never signed: `authorization` is the signature itself; the others are changed or added on the way
@@ -40,10 +44,10 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// Sorted by name, then value (byte order), joined as `name=value&...`.
 pub fn canonical_query(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort();
+    let mut sorted = pairs.to_vec();
+    sort_pairs(&mut sorted);
     let mut out = String::new();
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
+    for (i, (k, v)) in sorted.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
@@ -60,7 +64,9 @@ fn is_token(name: &str) -> bool {
 
 /// Trims a header value and folds every run of white space (including line breaks) into one space.
 pub fn fold_value(value: &str) -> String {
-    value.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(value.len());
+    push_joined(&mut out, value.split_ascii_whitespace(), ' ');
+    out
 }
 
 /// Headers merged by lowercase name (values of a repeated name joined with `,`, in order), values folded,
@@ -69,7 +75,7 @@ pub fn merge_headers<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) 
     let mut merged: Vec<(String, String)> = Vec::new();
     for (name, value) in headers {
         if !is_token(name) {
-            return Err(Error::new(code::INVALID_HEADER, format!("{name:?} is not a valid header name")));
+            return Err(Error::new(code::INVALID_HEADER, cat(&["\"", name, "\" is not a valid header name"])));
         }
         let lower = name.to_ascii_lowercase();
         let value = fold_value(value);
@@ -81,7 +87,7 @@ pub fn merge_headers<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) 
             None => merged.push((lower, value)),
         }
     }
-    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_pairs(&mut merged); // names are unique now: this sorts by name
     Ok(merged)
 }
 
@@ -103,7 +109,7 @@ pub fn canonical_headers(sorted: &[(String, String)]) -> (String, String) {
 }
 
 pub fn canonical_request(method: &str, uri: &str, query: &str, header_block: &str, signed_headers: &str, payload_hash: &str) -> String {
-    format!("{method}\n{uri}\n{query}\n{header_block}\n{signed_headers}\n{payload_hash}")
+    cat(&[method, "\n", uri, "\n", query, "\n", header_block, "\n", signed_headers, "\n", payload_hash])
 }
 
 #[cfg(test)]

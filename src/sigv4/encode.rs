@@ -1,8 +1,18 @@
 //! Byte-level encodings used by SigV4: AWS's URI encoding (RFC 3986 unreserved characters kept), percent
 //! decoding, lowercase hex, and the path normalisation applied to every service but S3.
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// The hex digit of the low four bits of `n`.
+fn hex_digit(n: u8, upper: bool) -> char {
+    let n = n & 15;
+    char::from(match (n, upper) {
+        (0..=9, _) => b'0' + n,
+        (_, true) => b'A' + n - 10,
+        (_, false) => b'a' + n - 10,
+    })
+}
 
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
@@ -10,8 +20,8 @@ fn is_unreserved(b: u8) -> bool {
 
 fn push_escaped(out: &mut String, b: u8) {
     out.push('%');
-    out.push(char::from(HEX[usize::from(b >> 4)]));
-    out.push(char::from(HEX[usize::from(b & 15)]));
+    out.push(hex_digit(b >> 4, true));
+    out.push(hex_digit(b, true));
 }
 
 /// AWS `UriEncode`: every byte but `A-Za-z0-9-._~` becomes `%XX` (uppercase); `/` is kept when `keep_slash`.
@@ -62,10 +72,35 @@ pub fn percent_decode(input: &str) -> Vec<u8> {
 pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(b & 15)]));
+        out.push(hex_digit(b >> 4, false));
+        out.push(hex_digit(b, false));
     }
     out
+}
+
+/// Sorts `(name, value)` pairs by name, then value, in byte order. An insertion sort: header and query lists
+/// are short, and one small function here is far smaller in wasm than the standard library's sorts.
+pub fn sort_pairs(v: &mut [(String, String)]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 {
+            match (v.get(j - 1), v.get(j)) {
+                (Some(a), Some(b)) if a > b => v.swap(j - 1, j),
+                _ => break,
+            }
+            j -= 1;
+        }
+    }
+}
+
+/// Appends `parts` to `out` with `sep` between them.
+pub fn push_joined<'a>(out: &mut String, parts: impl IntoIterator<Item = &'a str>, sep: char) {
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push(sep);
+        }
+        out.push_str(p);
+    }
 }
 
 /// RFC 3986 dot-segment removal as AWS applies it to non-S3 paths: `.` and empty segments are dropped, `..`
@@ -83,7 +118,7 @@ pub fn normalize_path(path: &str) -> String {
     }
     let mut out = String::with_capacity(path.len());
     out.push('/');
-    out.push_str(&segments.join("/"));
+    push_joined(&mut out, segments.iter().copied(), '/');
     if path.ends_with('/') && !segments.is_empty() {
         out.push('/');
     }
@@ -140,6 +175,15 @@ mod tests {
     fn wire_path_encodes_what_browsers_would() {
         assert_eq!(wire_path("/a b/ü/%41/%zz/!'()*+:@"), "/a%20b/%C3%BC/%41/%25zz/!'()*+:@");
         assert_eq!(wire_path("/x\\y{z}|`^\""), "/x%5Cy%7Bz%7D%7C%60%5E%22");
+    }
+
+    #[test]
+    fn sort_pairs_orders_by_name_then_value() {
+        let mut v: Vec<(String, String)> = [("b", "1"), ("a", "2"), ("a", "1"), ("B", "0"), ("a", "10")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        sort_pairs(&mut v);
+        let flat: Vec<String> = v.iter().map(|(a, b)| format!("{a}={b}")).collect();
+        assert_eq!(flat, ["B=0", "a=1", "a=10", "a=2", "b=1"]);
+        sort_pairs(&mut []);
     }
 
     #[test]

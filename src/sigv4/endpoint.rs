@@ -1,6 +1,9 @@
 //! Which service and region a standard AWS hostname belongs to, so callers of AWS endpoints need not say.
 //! Custom endpoints (local stand-ins, proxies, VPC endpoints) need `service` and `region` given explicitly.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Signing names that differ from the hostname's first label.
 const ALIASES: [(&str, &str); 6] =
     [("email", "ses"), ("queue", "sqs"), ("appstream2", "appstream"), ("cloudhsmv2", "cloudhsm"), ("pinpoint", "mobiletargeting"), ("git-codecommit", "codecommit")];

@@ -7,6 +7,9 @@
 //! The request path given here is the path exactly as it is sent on the wire. The JS boundary first puts a
 //! caller's URL into the form a browser sends ([`encode::wire_path`]), so that what is signed is what is sent.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 pub mod canonical;
 pub mod encode;
 pub mod endpoint;
@@ -16,9 +19,10 @@ pub mod time;
 
 use crate::digest::sha256;
 use crate::error::{code, Error, Result};
+use crate::{cat, decimal};
 use crate::url::Url;
 use canonical::{canonical_headers, canonical_query, canonical_request, canonical_uri, is_signable, merge_headers, query_pairs};
-use encode::{hex, uri_encode};
+use encode::{hex, sort_pairs, uri_encode};
 use signing_key::SigningKeyCache;
 use string_to_sign::{credential_scope, signature, string_to_sign, ALGORITHM};
 use time::AmzDate;
@@ -127,16 +131,14 @@ fn payload_hash(payload: &Payload) -> String {
     }
 }
 
-fn join_query(pairs: &[(String, String)]) -> String {
-    let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    parts.join("&")
-}
-
 fn build_url(url: &Url, path: &str, pairs: &[(String, String)]) -> String {
-    let mut out = format!("{}{}", url.origin(), path);
-    if !pairs.is_empty() {
-        out.push('?');
-        out.push_str(&join_query(pairs));
+    let mut out = url.origin();
+    out.push_str(path);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
     }
     out
 }
@@ -180,7 +182,7 @@ pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings:
     let mut signed: Vec<(String, String)> = given.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
     signed.push(("host".into(), req.url.authority.clone()));
     signed.extend(added.iter().filter(|(n, _)| settings.sign_session_token || n != "x-amz-security-token").cloned());
-    signed.sort();
+    sort_pairs(&mut signed);
     let (block, names) = canonical_headers(&signed);
 
     let canonical = canonical_request(&method, &uri, &canonical_query(&pairs), &block, &names, &hash);
@@ -190,7 +192,7 @@ pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings:
     headers.extend(added);
     headers.push((
         "authorization".into(),
-        format!("{ALGORITHM} Credential={}/{cscope}, SignedHeaders={names}, Signature={sig}", creds.access_key_id),
+        cat(&[ALGORITHM, " Credential=", creds.access_key_id, "/", &cscope, ", SignedHeaders=", &names, ", Signature=", &sig]),
     ));
     Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers, canonical_request: canonical, string_to_sign: sts, signature: sig })
 }
@@ -208,7 +210,7 @@ pub fn presign(
     let method = req.method.to_ascii_uppercase();
     check(creds, &method, scope)?;
     if expires_in == 0 || expires_in > MAX_PRESIGN_SECONDS {
-        return Err(Error::new(code::INVALID_EXPIRES, format!("expiresIn must be 1 to {MAX_PRESIGN_SECONDS} seconds (7 days)")));
+        return Err(Error::new(code::INVALID_EXPIRES, "expiresIn must be 1 to 604800 seconds (7 days)"));
     }
     let (uri, send_path) = paths(req.url, settings);
     let mut pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
@@ -220,15 +222,15 @@ pub fn presign(
     let hash = given.iter().find(|(n, _)| n == "x-amz-content-sha256").map_or_else(|| payload_hash(&req.payload), |(_, v)| v.clone());
     let mut signed: Vec<(String, String)> = given.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
     signed.push(("host".into(), req.url.authority.clone()));
-    signed.sort();
+    sort_pairs(&mut signed);
     let (block, names) = canonical_headers(&signed);
 
     let cscope = credential_scope(scope.datetime.date(), scope.region, scope.service);
     let enc = |s: &str| uri_encode(s.as_bytes(), false);
     pairs.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
-    pairs.push(("X-Amz-Credential".into(), enc(&format!("{}/{cscope}", creds.access_key_id))));
+    pairs.push(("X-Amz-Credential".into(), enc(&cat(&[creds.access_key_id, "/", &cscope]))));
     pairs.push(("X-Amz-Date".into(), scope.datetime.as_str().into()));
-    pairs.push(("X-Amz-Expires".into(), expires_in.to_string()));
+    pairs.push(("X-Amz-Expires".into(), decimal(expires_in, 1)));
     pairs.push(("X-Amz-SignedHeaders".into(), enc(&names)));
     let token = creds.session_token.map(|t| ("X-Amz-Security-Token".to_owned(), enc(t)));
     if settings.sign_session_token {

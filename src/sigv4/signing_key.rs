@@ -2,10 +2,14 @@
 //! and a small cache of derived keys per (secret, date, region, service): signing many requests on one day costs
 //! one HMAC chain. The cache keys on a SHA-256 of the secret, not on the secret itself.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::cat;
 use crate::digest::{hmac_sha256, sha256};
 
 pub fn derive(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
-    let k_secret = format!("AWS4{secret}");
+    let k_secret = cat(&["AWS4", secret]);
     let k_date = hmac_sha256(k_secret.as_bytes(), date.as_bytes());
     let k_region = hmac_sha256(&k_date, region.as_bytes());
     let k_service = hmac_sha256(&k_region, service.as_bytes());
@@ -18,30 +22,34 @@ struct Entry {
     key: [u8; 32],
 }
 
-/// Remembers the last few derived keys (a page uses one or two sets of credentials and services at a time).
+/// Remembers the last few derived keys (a page uses one or two sets of credentials and services at a time);
+/// when full, the oldest entry is replaced.
 #[derive(Default)]
 pub struct SigningKeyCache {
     entries: Vec<Entry>,
+    next: usize,
 }
 
 const CAPACITY: usize = 8;
 
 impl SigningKeyCache {
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        SigningKeyCache { entries: Vec::new(), next: 0 }
     }
 
     pub fn get(&mut self, secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
         let secret_digest = sha256(secret.as_bytes());
-        let scope = format!("{date}/{region}/{service}");
+        let scope = cat(&[date, "/", region, "/", service]);
         if let Some(e) = self.entries.iter().find(|e| e.secret_digest == secret_digest && e.scope == scope) {
             return e.key;
         }
         let key = derive(secret, date, region, service);
-        if self.entries.len() >= CAPACITY {
-            self.entries.remove(0);
+        let entry = Entry { secret_digest, scope, key };
+        match self.entries.get_mut(self.next) {
+            Some(slot) => *slot = entry,
+            None => self.entries.push(entry),
         }
-        self.entries.push(Entry { secret_digest, scope, key });
+        self.next = (self.next + 1) % CAPACITY;
         key
     }
 

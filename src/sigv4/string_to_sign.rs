@@ -1,18 +1,22 @@
 //! Stage 2 and 4: the string to sign, and the signature over it.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-string-to-sign>
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::encode::hex;
+use crate::cat;
 use crate::digest::{hmac_sha256, sha256};
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// `YYYYMMDD/region/service/aws4_request`
 pub fn credential_scope(date: &str, region: &str, service: &str) -> String {
-    format!("{date}/{region}/{service}/aws4_request")
+    cat(&[date, "/", region, "/", service, "/aws4_request"])
 }
 
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", hex(&sha256(canonical_request.as_bytes())))
+    cat(&[ALGORITHM, "\n", amz_date, "\n", scope, "\n", &hex(&sha256(canonical_request.as_bytes()))])
 }
 
 pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {

@@ -1,5 +1,9 @@
 //! The SigV4 timestamp, `YYYYMMDDTHHMMSSZ` (UTC), parsed strictly and formatted from Unix time.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::decimal;
 use crate::error::{code, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,13 +65,23 @@ impl AmzDate {
 
     /// From milliseconds since the Unix epoch (what `Date.now()` gives).
     pub fn from_unix_millis(ms: f64) -> Result<Self> {
-        if !ms.is_finite() || ms < 0.0 || ms > 253_402_300_799_000.0 {
+        if !(0.0..=253_402_300_799_000.0).contains(&ms) {
             return Err(Error::new(code::INVALID_DATETIME, "the clock gives a time outside 1970..9999"));
         }
-        let secs = (ms / 1000.0).floor() as i64;
+        let secs = (ms / 1000.0) as i64; // ms >= 0: truncation is floor
         let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
         let tod = secs.rem_euclid(86_400);
-        Ok(AmzDate(format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", tod / 3600, tod / 60 % 60, tod % 60)))
+        let n = |v: i64, w: usize| decimal(v as u64, w);
+        let mut s = n(y, 4);
+        for (v, w) in [(m, 2), (d, 2)] {
+            s.push_str(&n(v, w));
+        }
+        s.push('T');
+        for v in [tod / 3600, tod / 60 % 60, tod % 60] {
+            s.push_str(&n(v, 2));
+        }
+        s.push('Z');
+        Ok(AmzDate(s))
     }
 
     /// Seconds since the Unix epoch.
