@@ -48,11 +48,12 @@ fi
 # --- Python venv for local-aws (pinned) ---------------------------------------------------------
 VENV=local-aws/.venv
 req=local-aws/requirements.txt
-want=$(sha256sum "$req" | cut -c1-16)
+lock=local-aws/requirements.lock
+want=$(cat "$req" "$lock" | sha256sum | cut -c1-16)
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$want" ]; then
   say "creating the local-aws Python venv (pip install moto[server] and friends, about 3 minutes)"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$req"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$req" -c "$lock"
   echo "$want" > "$VENV/.stamp"
 fi
 say "set-up complete"
