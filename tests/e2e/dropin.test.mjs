@@ -1,0 +1,88 @@
+// The drop-in build: pkg/cognito-fetch.js loaded by one classic <script> tag defines window.CognitoFetch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { e2e, runPrefix, TEST_TIMEOUT } from './harness.mjs';
+
+const env = e2e({ pkg: ['cognito-fetch.js', 'cognito_fetch_bg.wasm'] });
+const prefix = runPrefix();
+const DROPIN = '/tests/e2e/pages/dropin.html';
+
+test('after CognitoFetch.ready, sign + PUT + GET an object from a classic-script page', TEST_TIMEOUT, async () => {
+  const page = await env.open('main', DROPIN);
+  const r = await page.evaluate(async ({ state, key }) => {
+    const scripts = [...document.scripts].map((s) => ({ src: s.getAttribute('src'), type: s.type }));
+    await CognitoFetch.ready;
+    const url = `${state.endpoint}/${state.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    const common = { url, region: state.region, service: 's3', credentials: state.credentials };
+    const body = 'from the drop-in script ✓';
+    const put = await CognitoFetch.signRequest({ ...common, method: 'PUT', body });
+    const putRes = await fetch(put.url, { method: put.method, headers: put.headers, body });
+    const get = await CognitoFetch.signRequest({ ...common, method: 'GET' });
+    const getRes = await fetch(get.url, { method: get.method, headers: get.headers });
+    return { scripts, put: putRes.status, putText: await putRes.text(), get: getRes.status, text: await getRes.text(), body };
+  }, { state: env.state, key: prefix + 'drop in/ü.txt' });
+  assert.deepEqual(r.scripts, [{ src: '/pkg/cognito-fetch.js', type: '' }], 'one classic script, nothing else');
+  assert.equal(r.put, 200, r.putText);
+  assert.equal(r.get, 200, r.text);
+  assert.equal(r.text, r.body);
+});
+
+test('calls before CognitoFetch.ready throw an Error with code NotReady', TEST_TIMEOUT, async () => {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  let wasmRequested = false;
+  const page = await env.open('main', DROPIN, {
+    waitUntil: 'domcontentloaded',
+    // Hold the .wasm response until the early call has been made.
+    beforeGoto: (p) => p.route('**/*.wasm', async (route) => { wasmRequested = true; await gate; await route.continue(); }),
+  });
+  const early = await page.evaluate(async (state) => {
+    if (typeof CognitoFetch !== 'object' || !(CognitoFetch.ready instanceof Promise)) {
+      return { defined: false };
+    }
+    try {
+      await CognitoFetch.signRequest({
+        method: 'GET', url: `${state.endpoint}/${state.bucket}/x`, region: state.region, service: 's3',
+        credentials: state.credentials,
+      });
+      return { defined: true, threw: false };
+    } catch (e) {
+      return { defined: true, threw: true, isError: e instanceof Error, code: e?.code, message: e?.message };
+    }
+  }, env.state);
+  release();
+  assert.ok(wasmRequested, 'the script fetched a .wasm file');
+  assert.equal(early.defined, true, 'window.CognitoFetch and CognitoFetch.ready exist before the wasm loads');
+  assert.deepEqual({ threw: early.threw, isError: early.isError, code: early.code },
+    { threw: true, isError: true, code: 'NotReady' }, early.message);
+
+  const late = await page.evaluate(async (state) => {
+    await CognitoFetch.ready;
+    const s = await CognitoFetch.signRequest({
+      method: 'GET', url: `${state.endpoint}/${state.bucket}/x`, region: state.region, service: 's3',
+      credentials: state.credentials,
+    });
+    return s.headers.authorization ?? null;
+  }, env.state);
+  assert.match(late ?? '', /^AWS4-HMAC-SHA256 Credential=/);
+});
+
+test('the drop-in throws coded Errors and keeps working afterwards', TEST_TIMEOUT, async () => {
+  const page = await env.open('main', DROPIN);
+  const r = await page.evaluate(async (state) => {
+    await CognitoFetch.ready;
+    let err = null;
+    try {
+      await CognitoFetch.signRequest({ method: 'GET', url: 'not a url', credentials: state.credentials });
+    } catch (e) { err = { isError: e instanceof Error, code: e.code, name: e.name }; }
+    const s = await CognitoFetch.signRequest({
+      method: 'GET', url: `${state.endpoint}/${state.bucket}`, region: state.region, service: 's3',
+      credentials: state.credentials,
+    });
+    const res = await fetch(s.url, { headers: s.headers });
+    return { err, status: res.status };
+  }, env.state);
+  assert.deepEqual(r.err?.isError, true);
+  assert.equal(r.err.code, 'InvalidUrl');
+  assert.equal(r.status, 200);
+});
