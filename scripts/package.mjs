@@ -1,6 +1,8 @@
 // Completes pkg/ after wasm-pack: the ESM entry and its types, package.json fields, the drop-in script and
 // README, all from pkg-config/. The export list is read from the wasm-bindgen glue, so it cannot drift.
 import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
+import { transform } from 'esbuild';
+import { shortenImports, renameInGlue } from './shorten-imports.mjs';
 
 const root = new URL('../', import.meta.url);
 const at = (p) => new URL(p, root);
@@ -8,7 +10,7 @@ const read = (p) => readFileSync(at(p), 'utf8');
 
 const glue = read('pkg/cognito_fetch.js');
 const exports = [...glue.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort();
-if (exports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js');
+if (exports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js: run the whole build (npm run build), not this step alone');
 const dts = read('pkg/cognito_fetch.d.ts');
 const types = [...dts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((t) => t !== 'InitInput' && t !== 'SyncInitInput' && t !== 'InitOutput').sort();
 
@@ -25,6 +27,17 @@ writeFileSync(
 const generated = JSON.parse(read('pkg/package.json'));
 const merged = { ...JSON.parse(read('pkg-config/package.json')), version: generated.version, license: generated.license };
 writeFileSync(at('pkg/package.json'), JSON.stringify(merged, null, 2) + '\n');
+// Short import names in the wasm and both glues (see shorten-imports.mjs).
+const glueModule = './cognito_fetch_bg.js';
+const { wasm, renames } = shortenImports(readFileSync(at('pkg/cognito_fetch_bg.wasm')), glueModule);
+writeFileSync(at('pkg/cognito_fetch_bg.wasm'), wasm);
+for (const f of ['pkg/cognito_fetch.js', 'pkg/cognito-fetch.js']) writeFileSync(at(f), renameInGlue(read(f), renames, glueModule, f));
+
+// Minify the JS a page loads (the wasm-bindgen glue and the drop-in); /*! */ licence comments are kept.
+for (const [file, format] of [['pkg/cognito_fetch.js', 'esm'], ['pkg/cognito-fetch.js', undefined], ['pkg/index.js', 'esm']]) {
+  const { code } = await transform(read(file), { minify: true, format, target: 'es2022', legalComments: 'inline' });
+  writeFileSync(at(file), code);
+}
 copyFileSync(at('README.md'), at('pkg/README.md'));
 for (const f of ['pkg/.gitignore', 'pkg/cognito_fetch_bg.wasm.d.ts']) if (existsSync(at(f))) rmSync(at(f));
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);

@@ -5,17 +5,19 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use core::fmt;
 
+/// `Cow`: the codes and most messages are static text, so raising an error allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    pub code: String,
-    pub message: String,
+    pub code: Cow<'static, str>,
+    pub message: Cow<'static, str>,
 }
 
 impl Error {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Error { code: code.into(), message: message.into() }
+    pub fn new(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Error { code: Cow::Borrowed(code), message: message.into() }
     }
 }
 

@@ -6,7 +6,6 @@ use crate::prelude::*;
 
 use crate::cat;
 use crate::error::{code, Error, Result};
-use crate::sigv4::encode::wire_path;
 use crate::sigv4::endpoint;
 use crate::sigv4::signing_key::SigningKeyCache;
 use crate::sigv4::time::AmzDate;
@@ -90,6 +89,52 @@ fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The WHATWG URL parser of the browser (or Node): its `pathname` and `search` are exactly what `fetch`
+    /// sends, so they are what gets signed.
+    #[wasm_bindgen(js_name = URL)]
+    type WebUrl;
+    #[wasm_bindgen(constructor, js_class = "URL", catch)]
+    fn new(url: &str) -> core::result::Result<WebUrl, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn protocol(this: &WebUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn host(this: &WebUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn hostname(this: &WebUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn username(this: &WebUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn password(this: &WebUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn pathname(this: &WebUrl) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn search(this: &WebUrl) -> String;
+}
+
+/// An absolute http(s) URL, parsed as `fetch` will send it.
+fn parse_url(s: &str) -> Result<Url> {
+    let bad = |why: &'static str| Error::new(code::INVALID_URL, cat(&["url must be an absolute http(s) URL: ", why]));
+    let u = WebUrl::new(s).map_err(|_| bad("it does not parse"))?;
+    let scheme = match u.protocol().as_str() {
+        "https:" => "https",
+        "http:" => "http",
+        _ => return Err(bad("the scheme is not http or https")),
+    };
+    if !u.username().is_empty() || !u.password().is_empty() {
+        return Err(bad("user names and passwords in URLs are not supported"));
+    }
+    let search = u.search();
+    Ok(Url {
+        scheme: scheme.into(),
+        authority: u.host(),
+        host: u.hostname(),
+        path: u.pathname(),
+        query: search.strip_prefix('?').map(str::to_owned),
+    })
+}
+
 fn to_js(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name(&e.code);
@@ -98,12 +143,12 @@ fn to_js(e: Error) -> JsValue {
     err.into()
 }
 
-fn invalid(what: &str) -> Error {
+fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
     Error::new(code::INVALID_ARGUMENT, what)
 }
 
 fn get(obj: &JsValue, key: &str) -> Result<JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| invalid(&cat(&[key, " could not be read"])))
+    Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| invalid(cat(&[key, " could not be read"])))
 }
 
 fn is_absent(v: &JsValue) -> bool {
@@ -115,7 +160,7 @@ fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
     if is_absent(&v) {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| invalid(&cat(&[key, " must be a string"])))
+    v.as_string().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a string"])))
 }
 
 fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {
@@ -123,7 +168,7 @@ fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {
     if is_absent(&v) {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or_else(|| invalid(&cat(&[key, " must be a boolean"])))
+    v.as_bool().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a boolean"])))
 }
 
 fn header_pair(entry: &JsValue) -> Result<(String, String)> {
@@ -142,15 +187,9 @@ fn read_headers(v: &JsValue) -> Result<Vec<(String, String)>> {
     if !v.is_object() {
         return Err(invalid("headers must be an object, a Headers or an array of [name, value] pairs"));
     }
-    if let Ok(Some(iter)) = js_sys::try_iter(v) {
-        let mut out = Vec::new();
-        for entry in iter {
-            out.push(header_pair(&entry.map_err(|_| invalid("headers could not be iterated"))?)?);
-        }
-        return Ok(out);
-    }
-    let obj: &Object = v.unchecked_ref();
-    Object::entries(obj).iter().map(|e| header_pair(&e)).collect()
+    let iterable = Reflect::has(v, &js_sys::Symbol::iterator()).unwrap_or(false);
+    let entries = if iterable { Array::from(v) } else { Object::entries(v.unchecked_ref()) };
+    entries.iter().map(|e| header_pair(&e)).collect()
 }
 
 enum Body {
@@ -211,8 +250,7 @@ fn read_common(input: &JsValue) -> Result<Common> {
         return Err(invalid("expected an options object"));
     }
     let url_s = opt_string(input, "url")?.ok_or_else(|| Error::new(code::INVALID_URL, "url is required"))?;
-    let mut url = Url::parse(&url_s)?;
-    url.path = wire_path(&url.path);
+    let url = parse_url(&url_s)?;
     let inferred = endpoint::infer(&url.host);
     let service = match opt_string(input, "service")? {
         Some(s) => s,

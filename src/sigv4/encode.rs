@@ -125,27 +125,6 @@ pub fn normalize_path(path: &str) -> String {
     out
 }
 
-/// The form in which a path travels on the wire: existing `%XX` escapes, unreserved characters, sub-delims,
-/// `:`, `@` and `/` are kept; every other byte (space, quotes, `<>^`{|}\`, controls, non-ASCII, a `%` that
-/// starts no escape) is percent-encoded. Browsers send such a path unchanged, so what is signed is what is sent.
-pub fn wire_path(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = String::with_capacity(bytes.len());
-    for (i, &b) in bytes.iter().enumerate() {
-        let keep = is_unreserved(b)
-            || matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/')
-            || (b == b'%'
-                && bytes.get(i + 1).copied().and_then(hex_val).is_some()
-                && bytes.get(i + 2).copied().and_then(hex_val).is_some());
-        if keep {
-            out.push(char::from(b));
-        } else {
-            push_escaped(&mut out, b);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,12 +148,6 @@ mod tests {
         assert_eq!(normalize_path("/./example"), "/example");
         assert_eq!(normalize_path(""), "/");
         assert_eq!(normalize_path("/a/../../b/"), "/b/");
-    }
-
-    #[test]
-    fn wire_path_encodes_what_browsers_would() {
-        assert_eq!(wire_path("/a b/ü/%41/%zz/!'()*+:@"), "/a%20b/%C3%BC/%41/%25zz/!'()*+:@");
-        assert_eq!(wire_path("/x\\y{z}|`^\""), "/x%5Cy%7Bz%7D%7C%60%5E%22");
     }
 
     #[test]

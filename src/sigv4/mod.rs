@@ -4,8 +4,8 @@
 //! [`encode`] (URI encoding rules), [`time`] (the timestamp) and [`endpoint`] (service and region from a
 //! hostname). Pure Rust: no browser types, tested natively against AWS's suite.
 //!
-//! The request path given here is the path exactly as it is sent on the wire. The JS boundary first puts a
-//! caller's URL into the form a browser sends ([`encode::wire_path`]), so that what is signed is what is sent.
+//! The request path given here is the path exactly as it is sent on the wire. The JS boundary parses a
+//! caller's URL with the browser's own URL parser, whose path is what `fetch` sends: what is signed is what is sent.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -143,13 +143,6 @@ fn build_url(url: &Url, path: &str, pairs: &[(String, String)]) -> String {
     out
 }
 
-/// The canonical URI, and the path to send (S3: the key as signed; others: the path as given).
-fn paths(url: &Url, settings: &Settings) -> (String, String) {
-    let uri = canonical_uri(&url.path, settings);
-    let send = if settings.double_encode_path { url.path.clone() } else { uri.clone() };
-    (uri, send)
-}
-
 fn sign_string(cache: &mut SigningKeyCache, creds: &Credentials, scope: &Scope, canonical: &str) -> (String, String, String) {
     let date = scope.datetime.date();
     let cscope = credential_scope(date, scope.region, scope.service);
@@ -159,18 +152,50 @@ fn sign_string(cache: &mut SigningKeyCache, creds: &Credentials, scope: &Scope, 
     (cscope, sts, sig)
 }
 
-/// Signs with an `Authorization` header.
-pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings, cache: &mut SigningKeyCache) -> Result<Signed> {
+/// What both signing styles start from.
+struct Prepared {
+    method: String,
+    /// The canonical URI, and the path to send (S3: the key as signed; others: the path as given).
+    uri: String,
+    send_path: String,
+    /// The query's parameters, re-encoded.
+    pairs: Vec<(String, String)>,
+    /// The caller's headers, merged and sorted, less those the signer sets itself.
+    given: Vec<(String, String)>,
+    /// The caller's `x-amz-content-sha256`, if any.
+    given_hash: Option<String>,
+    /// The payload hash that is signed.
+    hash: String,
+}
+
+fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings) -> Result<Prepared> {
     let method = req.method.to_ascii_uppercase();
     check(creds, &method, scope)?;
-    let (uri, send_path) = paths(req.url, settings);
+    let uri = canonical_uri(&req.url.path, settings);
+    let send_path = if settings.double_encode_path { req.url.path.clone() } else { uri.clone() };
     let pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
-
-    let given = merge_headers(
-        req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).filter(|(n, _)| !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n))),
-    )?;
+    let mut given = Vec::with_capacity(req.headers.len());
+    for (n, v) in req.headers {
+        if !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+            given.push((n.clone(), v.clone()));
+        }
+    }
+    let given = merge_headers(&given)?;
     let given_hash = given.iter().find(|(n, _)| n == "x-amz-content-sha256").map(|(_, v)| v.clone());
     let hash = given_hash.clone().unwrap_or_else(|| payload_hash(&req.payload));
+    Ok(Prepared { method, uri, send_path, pairs, given, given_hash, hash })
+}
+
+/// The signable ones of `headers` plus `host`, sorted.
+fn signed_headers(headers: &[(String, String)], url: &Url) -> Vec<(String, String)> {
+    let mut signed: Vec<(String, String)> = headers.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
+    signed.push(("host".into(), url.authority.clone()));
+    signed
+}
+
+/// Signs with an `Authorization` header.
+pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings, cache: &mut SigningKeyCache) -> Result<Signed> {
+    let Prepared { method, uri, send_path, pairs, given, given_hash, hash } = prepare(req, creds, scope, settings)?;
 
     let mut added: Vec<(String, String)> = vec![("x-amz-date".into(), scope.datetime.as_str().into())];
     if let Some(token) = creds.session_token {
@@ -179,8 +204,7 @@ pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings:
     if settings.payload_header && given_hash.is_none() {
         added.push(("x-amz-content-sha256".into(), hash.clone()));
     }
-    let mut signed: Vec<(String, String)> = given.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
-    signed.push(("host".into(), req.url.authority.clone()));
+    let mut signed = signed_headers(&given, req.url);
     signed.extend(added.iter().filter(|(n, _)| settings.sign_session_token || n != "x-amz-security-token").cloned());
     sort_pairs(&mut signed);
     let (block, names) = canonical_headers(&signed);
@@ -207,21 +231,12 @@ pub fn presign(
     expires_in: u64,
     cache: &mut SigningKeyCache,
 ) -> Result<Signed> {
-    let method = req.method.to_ascii_uppercase();
-    check(creds, &method, scope)?;
     if expires_in == 0 || expires_in > MAX_PRESIGN_SECONDS {
         return Err(Error::new(code::INVALID_EXPIRES, "expiresIn must be 1 to 604800 seconds (7 days)"));
     }
-    let (uri, send_path) = paths(req.url, settings);
-    let mut pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
+    let Prepared { method, uri, send_path, mut pairs, given, hash, .. } = prepare(req, creds, scope, settings)?;
     pairs.retain(|(k, _)| !PRESIGN_PARAMS.contains(&k.as_str()));
-
-    let given = merge_headers(
-        req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).filter(|(n, _)| !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n))),
-    )?;
-    let hash = given.iter().find(|(n, _)| n == "x-amz-content-sha256").map_or_else(|| payload_hash(&req.payload), |(_, v)| v.clone());
-    let mut signed: Vec<(String, String)> = given.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
-    signed.push(("host".into(), req.url.authority.clone()));
+    let mut signed = signed_headers(&given, req.url);
     sort_pairs(&mut signed);
     let (block, names) = canonical_headers(&signed);
 

@@ -2,7 +2,10 @@
 //
 //   import { e2e } from './harness.mjs';
 //   const env = e2e();                    // registers before/after hooks in this test file
-//   test('…', async () => { const page = await env.open('main'); … });
+//   test('…', async () => {
+//     const page = await env.open('other', '/tests/e2e/pages/blank.html');   // a page on the second origin
+//     const r = await env.run('main', (lib, a) => lib.s3(a.state, { key: 'k' })); // code run in a page
+//   });
 //
 // before: local-aws on a free port (fresh temp state), the repo root served on two free ports
 // (`main`, and `other` — a second origin), and headless Chromium. after: everything is stopped,
