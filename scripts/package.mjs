@@ -9,9 +9,15 @@ const at = (p) => new URL(p, root);
 const read = (p) => readFileSync(at(p), 'utf8');
 
 const glue = read('pkg/cognito_fetch.js');
-const exports = [...glue.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort();
+const exports = [...glue.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]).sort();
 if (exports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js: run the whole build (npm run build), not this step alone');
-const dts = read('pkg/cognito_fetch.d.ts');
+// wasm-bindgen declares `[Symbol.dispose](): void` on exported classes, which only compiles with TypeScript's
+// esnext.disposable lib; drop that declaration so the types work with ES2022 + DOM (the method still exists).
+const disposeLine = /^\s*\[Symbol\.dispose\]\(\): void;\n/gm;
+const generatedDts = read('pkg/cognito_fetch.d.ts');
+if (/export class /.test(generatedDts) && !disposeLine.test(generatedDts)) throw new Error('expected [Symbol.dispose] in the generated .d.ts; check scripts/package.mjs');
+const dts = generatedDts.replace(disposeLine, '');
+writeFileSync(at('pkg/cognito_fetch.d.ts'), dts);
 const types = [...dts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((t) => t !== 'InitInput' && t !== 'SyncInitInput' && t !== 'InitOutput').sort();
 
 writeFileSync(at('pkg/index.js'), read('pkg-config/index.js').replace('/*EXPORTS*/', exports.join(', ')));

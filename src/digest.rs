@@ -9,10 +9,15 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&sha256(key));
-    } else if let Some(dst) = block.get_mut(..key.len()) {
-        dst.copy_from_slice(key);
+    let hashed;
+    let key = if key.len() > 64 {
+        hashed = sha256(key);
+        &hashed[..]
+    } else {
+        key
+    };
+    for (d, k) in block.iter_mut().zip(key) {
+        *d = *k;
     }
     let mut inner = Sha256::new();
     inner.update(block.map(|b| b ^ 0x36));

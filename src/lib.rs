@@ -39,9 +39,11 @@ pub fn decimal(mut n: u64, width: usize) -> prelude::String {
     digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
+pub mod base64;
 pub mod digest;
 pub mod error;
 pub mod sigv4;
+pub mod srp;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]

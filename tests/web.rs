@@ -179,3 +179,38 @@ fn bad_input_throws_coded_errors_and_the_module_keeps_working() {
     assert_eq!(get(&signed, "method").as_string().unwrap(), "POST");
     assert!(get(&get(&signed, "headers"), "authorization").as_string().unwrap().contains("/us-east-1/dynamodb/aws4_request"));
 }
+
+#[wasm_bindgen_test]
+fn srp_session_makes_a_and_answers_the_challenge() {
+    use cognito_fetch::js::SrpSession;
+    // Case 2 of ../shared/conformance/srp/srp_vectors.json gives a full-size SRP_B and salt.
+    let params = obj(r#"{"USER_ID_FOR_SRP":"a2c2e290-6d0f-4a08-a5ca-f0162935f3a6","SRP_B":"bc071b539bfaa44b26a4f4a917dcc4b90291f3fea737baa555c0dfc792f11849902859dd52976fd7367130d91969670e8a0beb66d044641709d7a9ea609e2cc5baac6837e1ee8f8d9ccdce535be1dee59d4c893d9c9a1f06ddacb9d927e29c0e8bb1b8dda315f297e82c6095570ae3ab28a9110dfc4367296d77898b1d69d029f76e16ffebed59fc568548a9fb54a1a462440b19b4e4d89ae414374654788d599d0635f9b8a7a5c6a8556e675c4e01690d5324eecd092d269b2be31fa2dc7192cb0bec8a390ca4ce791c8e8cc9ed7258929430a2802a2b9dadd985a004d584e883621ff3518e223a6dbab5071bc844e4ee7d12f6c29bd9197f0fefcee91020b0903596cf170efd27648eb5de5ab2961032cf759dbc48dadb6db0dd585bb9c1e9f73bbea67a7ca406e26d4333c63d5339fa8c0f51fc12df554737da39fc780c0a648e884600f1bf9398cedddaee7d6db6ace4e0007d97f7322d7270dc25c6e6ae000e54b62f8cb868b16e16eadb4c8c87f3baae1c1b8e59aabb73771e62c0b898","SALT":"baf4431cdaa37c04c0d655a99f5e9b9b","SECRET_BLOCK":"c2VjcmV0"}"#);
+    let a = SrpSession::new().unwrap();
+    let b = SrpSession::new().unwrap();
+    assert!(a.srp_a().len() > 700 && a.srp_a().bytes().all(|c| c.is_ascii_hexdigit()), "A is a 3072-bit hex number");
+    assert_ne!(a.srp_a(), b.srp_a(), "fresh randomness per session");
+    let input = obj(r#"{"userPoolId":"eu-west-2_eYpv1mFHB","password":"Qwerty1!","timestamp":"Tue Feb 1 03:04:05 UTC 2000"}"#);
+    set(&input, "challengeParameters", &params);
+    let claim = a.password_claim(input.clone()).unwrap();
+    assert_eq!(get(&claim, "PASSWORD_CLAIM_SECRET_BLOCK").as_string().unwrap(), "c2VjcmV0");
+    assert_eq!(get(&claim, "TIMESTAMP").as_string().unwrap(), "Tue Feb 1 03:04:05 UTC 2000");
+    assert_eq!(get(&claim, "USERNAME").as_string().unwrap(), "a2c2e290-6d0f-4a08-a5ca-f0162935f3a6");
+    let sig = get(&claim, "PASSWORD_CLAIM_SIGNATURE").as_string().unwrap();
+    assert_eq!(sig.len(), 44, "base64 of 32 bytes");
+    // Same session and inputs: same signature; another session (another a): another signature.
+    assert_eq!(get(&a.password_claim(input.clone()).unwrap(), "PASSWORD_CLAIM_SIGNATURE").as_string().unwrap(), sig);
+    assert_ne!(get(&b.password_claim(input.clone()).unwrap(), "PASSWORD_CLAIM_SIGNATURE").as_string().unwrap(), sig);
+    // Default timestamp: Cognito's format for now.
+    let no_ts = obj(r#"{"userPoolId":"eu-west-2_eYpv1mFHB","password":"Qwerty1!"}"#);
+    set(&no_ts, "challengeParameters", &params);
+    let ts = get(&a.password_claim(no_ts).unwrap(), "TIMESTAMP").as_string().unwrap();
+    assert!(ts.contains(" UTC ") && ts.len() >= 27, "{ts}");
+    // Bad input: coded errors, no trap.
+    let bad_pool = obj(r#"{"userPoolId":"nounderscore","password":"x","challengeParameters":{}}"#);
+    assert_eq!(error_code(&a.password_claim(bad_pool).unwrap_err()), "InvalidArgument");
+    let missing_b = obj(r#"{"userPoolId":"r_p","password":"x","challengeParameters":{"USER_ID_FOR_SRP":"u","SALT":"ab","SECRET_BLOCK":"AA=="}}"#);
+    assert_eq!(error_code(&a.password_claim(missing_b).unwrap_err()), "InvalidArgument");
+    let zero_b = obj(r#"{"userPoolId":"r_p","password":"x","challengeParameters":{"USER_ID_FOR_SRP":"u","SRP_B":"0","SALT":"ab","SECRET_BLOCK":"AA=="}}"#);
+    assert_eq!(error_code(&a.password_claim(zero_b).unwrap_err()), "InvalidSrpParameter");
+    assert_eq!(error_code(&a.password_claim(JsValue::NULL).unwrap_err()), "InvalidArgument");
+}

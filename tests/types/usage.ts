@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
-import { signRequest, presignUrl } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError } from 'cognito-fetch';
+import { signRequest, presignUrl, SrpSession } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -43,4 +43,14 @@ signRequest({ method: 'GET', url, credentials, body: 42 });
 // @ts-expect-error header values are strings
 signRequest({ method: 'GET', url, credentials, headers: { a: 1 } });
 
-void [auth, presigned];
+const srp = new SrpSession();
+const srpA: string = srp.srpA;
+const claim: PasswordClaim = srp.passwordClaim({ userPoolId: 'us-east-1_Abc', password: 'pw', challengeParameters: { SRP_B: 'ab', SALT: 'cd', SECRET_BLOCK: 'ef', USER_ID_FOR_SRP: 'u' } });
+const signature: string = claim.PASSWORD_CLAIM_SIGNATURE;
+srp.free();
+// @ts-expect-error srpA is read-only
+srp.srpA = 'x';
+// @ts-expect-error the password is required
+srp.passwordClaim({ userPoolId: 'us-east-1_Abc', challengeParameters: {} });
+
+void [auth, presigned, srpA, signature];
