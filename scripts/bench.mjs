@@ -51,7 +51,7 @@ const TARGET = { sigv4Ratio: 20, srpRatio: 20, initDeltaMs: 5 };
 
 const PLAN = QUICK
   ? { sigv4: { warmupMs: 30, batchMs: 2, samples: 5 }, srp: { warmupMs: 50, batchMs: 5, samples: 3 }, coldSamples: 3, watchdogMs: 120_000 }
-  : { sigv4: { warmupMs: 300, batchMs: 10, samples: 30 }, srp: { warmupMs: 500, batchMs: 20, samples: 25 }, coldSamples: 15, watchdogMs: 300_000 };
+  : { sigv4: { warmupMs: 300, batchMs: 10, samples: 30 }, srp: { warmupMs: 500, batchMs: 20, samples: 25 }, coldSamples: 25, watchdogMs: 300_000 };
 
 const log = (...a) => { if (!JSON_OUT) console.log(...a); };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
