@@ -98,10 +98,10 @@ async function buildAll() {
     smithy: ["export { SignatureV4 } from '@smithy/signature-v4';\nexport { Sha256 } from '@aws-crypto/sha256-browser';"],
     smithyJs: ["export { SignatureV4 } from '@smithy/signature-v4';\nexport { Sha256 } from '@aws-crypto/sha256-js';"],
   };
-  const pkgFiles = ['cognito_fetch_bg.wasm', 'cognito_fetch.js', 'index.js'];
+  const pkgFiles = ['cognito_fetch_bg.wasm', 'index.js'];
   const size = {
     ours: {
-      what: 'pkg/: cognito_fetch_bg.wasm + cognito_fetch.js + index.js',
+      what: 'pkg/: cognito_fetch_bg.wasm + index.js',
       raw: 0, gzip: 0,
     },
   };

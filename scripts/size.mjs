@@ -15,7 +15,7 @@ const size = (files) =>
   );
 const report = {
   wasm: size(['cognito_fetch_bg.wasm']),
-  esm: size(['cognito_fetch_bg.wasm', 'cognito_fetch.js', 'index.js']),
+  esm: size(['cognito_fetch_bg.wasm', 'index.js']),
   dropin: size(['cognito_fetch_bg.wasm', 'cognito-fetch.js']),
   budgetGzip: BUDGET_GZIP,
 };

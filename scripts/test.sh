@@ -6,6 +6,8 @@
 #   types   tsc --strict over a typed usage file against the built package's .d.ts
 #   local   pytest of local-aws (our strict stand-in for AWS)
 #   e2e     node --test + playwright-core: pages on 127.0.0.1 using the built package against local-aws
+#   bench   npm run bench --quick: the side-by-side benchmark's cross-checks (signatures agree with
+#           aws4fetch/@smithy, our SRP claim verifies); timings are printed, never asserted
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -55,6 +57,7 @@ layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/c
 layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json
 layer local pytest -- local-aws/.venv/bin/python -m pytest -q local-aws/tests
 layer e2e node -- node --test --test-concurrency=1 tests/e2e/
+layer bench none -- node scripts/bench.mjs --quick
 
 printf '\n\033[1m=== summary\033[0m\n'
 for s in "${SUMMARY[@]}"; do echo "$s"; done
