@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from local_aws import routing
     from local_aws.app import LocalAws, MotoApps
+    from local_aws.cognito import CognitoLayer, Settings
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.handler import RequestHandler
     from local_aws.seed import seed
@@ -64,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     state: dict = {}
     moto = MotoApps()
     moto.warm_up(service.name for service in routing.ALL_SERVICES)
-    app = LocalAws(region=config["region"], credentials=store, state=lambda: state, moto=moto, verbose=args.verbose)
+    cognito = CognitoLayer(Settings.from_config(config.get("cognito")))
+    app = LocalAws(
+        region=config["region"], credentials=store, state=lambda: state, moto=moto, cognito=cognito, verbose=args.verbose
+    )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
     endpoint = f"http://{LOOPBACK}:{server.server_port}"
 

@@ -3,7 +3,9 @@
 For each request: answer CORS preflights and ``/__local/state`` ourselves; decide the
 service (routing.py); verify the SigV4 signature unless the operation is unsigned by
 design (sigv4.py); then hand the untouched request to moto's Flask app for that
-service. Every response gets CORS headers and a ``Date`` header.
+service. Cognito user pool operations first pass through ``cognito.CognitoLayer``, which
+answers those moto gets wrong itself (see cognito/service.py); ``/__local/outbox`` shows
+the codes it "sent". Every response gets CORS headers and a ``Date`` header.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import logging
 import sys
 import threading
 import traceback
+import uuid
 from email.utils import formatdate
 from typing import Callable, Iterable
+from urllib.parse import unquote
 
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 from moto.moto_server.werkzeug_app import create_backend_app
 
 from . import cors, errors, routing
+from .cognito import CognitoLayer
 from .credentials import CredentialStore
 from .errors import AuthError, AwsError
 from .sigv4 import IncomingRequest, Verifier
@@ -28,6 +33,7 @@ from .sigv4 import IncomingRequest, Verifier
 log = logging.getLogger("local_aws")
 
 STATE_PATH = "/__local/state"
+OUTBOX_PATH = "/__local/outbox"
 
 
 class MotoApps:
@@ -129,6 +135,7 @@ class LocalAws:
         state: Callable[[], dict],
         verifier: Verifier | None = None,
         moto: MotoApps | None = None,
+        cognito: CognitoLayer | None = None,
         verbose: bool = False,
     ) -> None:
         self.region = region
@@ -136,6 +143,7 @@ class LocalAws:
         self.state = state
         self.verifier = verifier or Verifier(credentials, region)
         self.moto = moto or MotoApps()
+        self.cognito = cognito or CognitoLayer()
         self.verbose = verbose
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -161,6 +169,9 @@ class LocalAws:
             finish("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [b"" if method == "HEAD" else body]
 
+        if environ.get("PATH_INFO") == OUTBOX_PATH:
+            return self._outbox(environ, method, finish)
+
         body = read_body(environ)
         raw_path, raw_query = raw_path_and_query(environ)
         headers = request_headers(environ)
@@ -177,6 +188,26 @@ class LocalAws:
         except AwsError as failure:
             return self._error(failure, routing.UNKNOWN_JSON_SERVICE, method, finish)
 
+        if service is routing.COGNITO_IDP and route.operation:
+            try:
+                answer = self.cognito.handle(route.operation, body)
+            except AwsError as failure:
+                return self._error(failure, service, method, finish)
+            except Exception:  # a bug of ours: answer like AWS does, and say why on stderr
+                traceback.print_exc(file=sys.stderr)
+                return self._error(AwsError(500, "InternalErrorException", "local-aws raised an exception; see the server log"), service, method, finish)
+            if answer is not None:
+                payload = json.dumps(answer).encode()
+                finish(
+                    "200 OK",
+                    [
+                        ("Content-Type", service.json_content_type),
+                        ("x-amzn-RequestId", str(uuid.uuid4())),
+                        ("Content-Length", str(len(payload))),
+                    ],
+                )
+                return [payload]
+
         if service is not routing.S3:
             # moto reads the region of JSON/query services from the host name; S3 stays
             # path-style on our own host.
@@ -186,6 +217,25 @@ class LocalAws:
         except Exception:  # a moto bug must not kill the connection without an answer
             traceback.print_exc(file=sys.stderr)
             return self._error(AwsError(500, "InternalError", "moto raised an exception; see the server log"), service, method, finish)
+
+    def _outbox(self, environ: dict, method: str, finish: Callable) -> list[bytes]:
+        """``GET /__local/outbox?to=<address or username>`` lists the codes sent (newest
+        last); ``DELETE /__local/outbox[?to=...]`` clears them. Unsigned, with CORS."""
+        to = None
+        for pair in _uri_text(environ.get("QUERY_STRING", "")).split("&"):
+            name, _, value = pair.partition("=")
+            if name == "to":
+                to = unquote(value) or None  # not unquote_plus: "+1555..." is a phone number
+        if method in ("GET", "HEAD"):
+            payload = json.dumps(self.cognito.outbox.list(to), indent=2).encode()
+        elif method == "DELETE":
+            payload = json.dumps({"deleted": self.cognito.outbox.clear(to)}).encode()
+        else:
+            payload = json.dumps({"message": "use GET or DELETE"}).encode()
+            finish("405 Method Not Allowed", [("Content-Type", "application/json"), ("Allow", "GET, HEAD, DELETE"), ("Content-Length", str(len(payload)))])
+            return [payload]
+        finish("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Content-Length", str(len(payload)))])
+        return [b"" if method == "HEAD" else payload]
 
     @staticmethod
     def _error(error: AwsError, service: routing.Service, method: str, finish: Callable) -> list[bytes]:

@@ -12,7 +12,7 @@ from botocore.config import Config
 
 
 def seed(endpoint: str, config: dict) -> dict:
-    """Creates the user pool, app client, identity pool, bucket and table; returns the state dict."""
+    """Creates the user pools and app clients, identity pool, bucket and table; returns the state dict."""
     region = config["region"]
     key = config["credentials"]
     session = boto3.session.Session(
@@ -32,37 +32,9 @@ def seed(endpoint: str, config: dict) -> dict:
 
     pool_config = config["userPool"]
     idp = client("cognito-idp")
-    pool_id = idp.create_user_pool(
-        PoolName=pool_config["name"],
-        Policies={
-            "PasswordPolicy": {
-                "MinimumLength": 8,
-                "RequireUppercase": False,
-                "RequireLowercase": False,
-                "RequireNumbers": False,
-                "RequireSymbols": False,
-            }
-        },
-        AutoVerifiedAttributes=["email"],
-    )["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=pool_config["clientName"],
-        GenerateSecret=False,
-        ExplicitAuthFlows=pool_config["explicitAuthFlows"],
-    )["UserPoolClient"]["ClientId"]
-    users = []
-    for user in pool_config.get("users", []):
-        idp.admin_create_user(
-            UserPoolId=pool_id,
-            Username=user["username"],
-            UserAttributes=[{"Name": n, "Value": v} for n, v in user.get("attributes", {}).items()],
-            MessageAction="SUPPRESS",
-        )
-        idp.admin_set_user_password(
-            UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True
-        )
-        users.append({"username": user["username"], "password": user["password"]})
+    main = _seed_user_pool(idp, pool_config)
+    pool_id, client_id, users = main["poolId"], main["clientId"], main["users"]
+    mfa = _seed_user_pool(idp, config["mfaUserPool"]) if config.get("mfaUserPool") else None
 
     identity_config = config["identityPool"]
     identity_pool_id = client("cognito-identity").create_identity_pool(
@@ -97,7 +69,7 @@ def seed(endpoint: str, config: dict) -> dict:
         BillingMode="PAY_PER_REQUEST",
     )
 
-    return {
+    state = {
         "endpoint": endpoint,
         "region": region,
         "credentials": {"accessKeyId": key["accessKeyId"], "secretAccessKey": key["secretAccessKey"]},
@@ -109,3 +81,92 @@ def seed(endpoint: str, config: dict) -> dict:
         "tableKey": {"partitionKey": table["partitionKey"], "sortKey": table["sortKey"]},
         "users": users,
     }
+    if "secretClientId" in main:
+        state["clientWithSecretId"] = main["secretClientId"]
+        state["clientSecret"] = main["clientSecret"]
+    if mfa is not None:
+        state["mfaUserPoolId"] = mfa["poolId"]
+        state["mfaClientId"] = mfa["clientId"]
+        state["mfaUsers"] = mfa["users"]
+    state["outbox"] = f"{endpoint}/__local/outbox"
+    return state
+
+
+def _seed_user_pool(idp, pool_config: dict) -> dict:
+    """One user pool with its public app client (and, if configured, a client with a
+    secret), MFA settings and users. Returns ids, the secret and the users for the state file."""
+    policies = {
+        "PasswordPolicy": {
+            "MinimumLength": 8,
+            "RequireUppercase": False,
+            "RequireLowercase": False,
+            "RequireNumbers": False,
+            "RequireSymbols": False,
+        }
+    }
+    create = {
+        "PoolName": pool_config["name"],
+        "AutoVerifiedAttributes": pool_config.get("autoVerifiedAttributes", ["email"]),
+        "AccountRecoverySetting": {
+            "RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}, {"Priority": 2, "Name": "verified_phone_number"}]
+        },
+    }
+    if pool_config.get("allowedFirstAuthFactors"):
+        # Choice-based sign-in (USER_AUTH) needs the Essentials tier.
+        policies["SignInPolicy"] = {"AllowedFirstAuthFactors": pool_config["allowedFirstAuthFactors"]}
+        create["UserPoolTier"] = "ESSENTIALS"
+    pool_id = idp.create_user_pool(Policies=policies, **create)["UserPool"]["Id"]
+
+    mfa = pool_config.get("mfa") or {}
+    if mfa.get("configuration", "OFF") != "OFF":
+        settings = {"UserPoolId": pool_id, "MfaConfiguration": mfa["configuration"]}
+        if mfa.get("softwareToken"):
+            settings["SoftwareTokenMfaConfiguration"] = {"Enabled": True}
+        if mfa.get("sms"):
+            settings["SmsMfaConfiguration"] = {
+                "SmsAuthenticationMessage": "Your code is {####}",
+                "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/local-aws-sms", "ExternalId": "local-aws"},
+            }
+        if mfa.get("email"):
+            settings["EmailMfaConfiguration"] = {"Message": "Your code is {####}", "Subject": "Your code"}
+        idp.set_user_pool_mfa_config(**settings)
+
+    def app_client(name: str, secret: bool, client_config: dict) -> dict:
+        extra = {}
+        if client_config.get("refreshTokenRotation"):
+            extra["RefreshTokenRotation"] = client_config["refreshTokenRotation"]
+        return idp.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=name,
+            GenerateSecret=secret,
+            ExplicitAuthFlows=pool_config["explicitAuthFlows"],
+            PreventUserExistenceErrors=pool_config.get("preventUserExistenceErrors", "ENABLED"),
+            EnableTokenRevocation=True,
+            **extra,
+        )["UserPoolClient"]
+
+    result = {"poolId": pool_id, "clientId": app_client(pool_config["clientName"], False, pool_config)["ClientId"]}
+    if pool_config.get("secretClient"):
+        secret_config = pool_config["secretClient"]
+        created = app_client(secret_config["clientName"], True, secret_config)
+        result["secretClientId"] = created["ClientId"]
+        result["clientSecret"] = created["ClientSecret"]
+
+    users = []
+    for user in pool_config.get("users", []):
+        temporary = bool(user.get("temporary"))
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=user["username"],
+            UserAttributes=[{"Name": n, "Value": v} for n, v in user.get("attributes", {}).items()],
+            TemporaryPassword=user["password"],
+            MessageAction="SUPPRESS",
+        )
+        if not temporary:  # a temporary password leaves the user in FORCE_CHANGE_PASSWORD
+            idp.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True)
+        entry = {"username": user["username"], "password": user["password"]}
+        if temporary:
+            entry["temporary"] = True
+        users.append(entry)
+    result["users"] = users
+    return result

@@ -1,4 +1,5 @@
-"""Starts one local-aws server for the test session and offers small request helpers.
+"""Starts local-aws servers (one for the session, one per Cognito test module) and offers
+small request helpers.
 
 The server runs as the real command (``server.py --port 0 --state <tmp>``) with a
 config that adds two temporary (ASIA...) credentials, one valid and one expired, to
@@ -46,10 +47,27 @@ EXPIRED_KEY = {
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Runs server.py; yields its state dict (plus "_config"). Asserts a clean exit on SIGTERM."""
-    tmp = tmp_path_factory.mktemp("local-aws")
     config = json.loads((LOCAL_AWS / "config.json").read_text())
     temp = dict(TEMP_KEY, expiration=time.time() + 3600)
     config["extraCredentials"] = [temp, EXPIRED_KEY]
+    yield from run_server(tmp_path_factory.mktemp("local-aws"), config)
+
+
+@pytest.fixture(scope="module")
+def cognito_server(request, tmp_path_factory):
+    """A server of its own for a test module, with the module's ``COGNITO_SETTINGS``
+    merged into config.json's "cognito" section (e.g. short code lifetimes)."""
+    config = json.loads((LOCAL_AWS / "config.json").read_text())
+    for key, value in getattr(request.module, "COGNITO_SETTINGS", {}).items():
+        if isinstance(value, dict):
+            config["cognito"].setdefault(key, {}).update(value)
+        else:
+            config["cognito"][key] = value
+    yield from run_server(tmp_path_factory.mktemp("local-aws-cognito"), config)
+
+
+def run_server(tmp: Path, config: dict):
+    """Starts server.py with ``config``; yields the state dict (plus "_config", "_state_path")."""
     config_path = tmp / "config.json"
     config_path.write_text(json.dumps(config))
     state_path = tmp / "state.json"
