@@ -217,7 +217,7 @@ impl Modulus {
         let mut acc = 0u64;
         for i in 0..LIMBS {
             let mut cross = 0u64;
-            for j in 0..(i + 1) / 2 {
+            for j in 0..i.div_ceil(2) {
                 cross += u64::from(a[j]) * u64::from(a[i - j]);
             }
             acc += 2 * cross;
@@ -236,7 +236,7 @@ impl Modulus {
         for i in LIMBS..2 * LIMBS {
             let lo = i + 1 - LIMBS;
             let mut cross = 0u64;
-            for j in lo..(i + 1) / 2 {
+            for j in lo..i.div_ceil(2) {
                 cross += u64::from(a[j]) * u64::from(a[i - j]);
             }
             acc += 2 * cross;
