@@ -1,24 +1,22 @@
-//! The wasm/JS boundary, the only module that knows about JS values: it reads the caller's options, calls the
-//! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
+//! signRequest and presignUrl: options in, [`crate::sigv4`] signing, a request for `fetch` (or a URL) out.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
+use super::{get, headers_object, invalid, is_absent, opt_bool, opt_string, read_headers, to_js};
 use crate::cat;
 use crate::error::{code, Error, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::sigv4::endpoint;
 use crate::sigv4::signing_key::SigningKeyCache;
 use crate::sigv4::time::AmzDate;
 use crate::sigv4::{self, is_s3, Credentials, Payload, Request, Scope, Settings};
-use crate::srp;
 use crate::url::Url;
 use core::cell::RefCell;
-use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
+const SIGV4_TYPES: &str = r#"
 /** AWS credentials; temporary credentials carry a session token. */
 export interface AwsCredentials {
   accessKeyId: string;
@@ -68,28 +66,6 @@ export interface PresignUrlInput extends SigningOptions {
   expiresIn: number;
   /** Headers to sign into the URL (e.g. `range`, `content-type`); whoever uses the URL must send them. */
   headers?: HeadersInput;
-}
-/** What `SrpSession.passwordClaim` needs: the PASSWORD_VERIFIER challenge and who signs in. */
-export interface PasswordClaimInput {
-  /** e.g. `us-east-1_AbCdEf` (the part after `_` is hashed). */
-  userPoolId: string;
-  password: string;
-  /** The challenge's ChallengeParameters: USER_ID_FOR_SRP, SRP_B, SALT, SECRET_BLOCK. */
-  challengeParameters: Record<string, string>;
-  /** Cognito's TIMESTAMP format; defaults to now. */
-  timestamp?: string;
-}
-/** ChallengeResponses for RespondToAuthChallenge (PASSWORD_VERIFIER). */
-export interface PasswordClaim {
-  PASSWORD_CLAIM_SIGNATURE: string;
-  PASSWORD_CLAIM_SECRET_BLOCK: string;
-  TIMESTAMP: string;
-  USERNAME: string;
-}
-/** Every error this library throws: `name` and `code` are the error code (AWS's where there is one). */
-export interface CognitoFetchError extends Error {
-  name: string;
-  code: string;
 }
 "#;
 
@@ -151,77 +127,6 @@ fn parse_url(s: &str) -> Result<Url> {
         path: u.pathname(),
         query: search.strip_prefix('?').map(str::to_owned),
     })
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// Web Crypto's random source: available on plain-http pages too (only `crypto.subtle` needs HTTPS).
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
-    fn get_random_values(buf: &mut [u8]) -> core::result::Result<JsValue, JsValue>;
-}
-
-fn random_bytes<const N: usize>() -> Result<[u8; N]> {
-    let mut buf = [0u8; N];
-    get_random_values(&mut buf)
-        .map_err(|_| Error::new("NoSecureRandom", "crypto.getRandomValues is not available here, so no secure random number can be made"))?;
-    Ok(buf)
-}
-
-fn to_js(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
-    err.set_name(&e.code);
-    // Setting a property on a fresh Error object cannot fail; the result is ignored on purpose.
-    let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(&e.code));
-    err.into()
-}
-
-fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
-    Error::new(code::INVALID_ARGUMENT, what)
-}
-
-fn get(obj: &JsValue, key: &str) -> Result<JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| invalid(cat(&[key, " could not be read"])))
-}
-
-fn is_absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
-}
-
-fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
-    let v = get(obj, key)?;
-    if is_absent(&v) {
-        return Ok(None);
-    }
-    v.as_string().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a string"])))
-}
-
-fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {
-    let v = get(obj, key)?;
-    if is_absent(&v) {
-        return Ok(None);
-    }
-    v.as_bool().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a boolean"])))
-}
-
-fn header_pair(entry: &JsValue) -> Result<(String, String)> {
-    let pair = entry.dyn_ref::<Array>().filter(|a| a.length() == 2).ok_or_else(|| invalid("headers entries must be [name, value] pairs"))?;
-    match (pair.get(0).as_string(), pair.get(1).as_string()) {
-        (Some(n), Some(v)) => Ok((n, v)),
-        _ => Err(invalid("header names and values must be strings")),
-    }
-}
-
-/// A plain object, a `Headers` (or any iterable of pairs), or an array of `[name, value]` pairs.
-fn read_headers(v: &JsValue) -> Result<Vec<(String, String)>> {
-    if is_absent(v) {
-        return Ok(Vec::new());
-    }
-    if !v.is_object() {
-        return Err(invalid("headers must be an object, a Headers or an array of [name, value] pairs"));
-    }
-    let iterable = Reflect::has(v, &js_sys::Symbol::iterator()).unwrap_or(false);
-    let entries = if iterable { Array::from(v) } else { Object::entries(v.unchecked_ref()) };
-    entries.iter().map(|e| header_pair(&e)).collect()
 }
 
 enum Body {
@@ -315,14 +220,6 @@ fn read_common(input: &JsValue) -> Result<Common> {
     Ok(Common { url, region, service, datetime, settings, creds, unsigned })
 }
 
-fn headers_object(headers: &[(String, String)]) -> Result<Object> {
-    let obj = Object::new();
-    for (n, v) in headers {
-        Reflect::set(&obj, &JsValue::from_str(n), &JsValue::from_str(v)).map_err(|_| invalid("could not build headers"))?;
-    }
-    Ok(obj)
-}
-
 fn sign_request_inner(input: &JsValue) -> Result<JsValue> {
     let mut c = read_common(input)?;
     let method = opt_string(input, "method")?.unwrap_or_else(|| "GET".to_owned());
@@ -379,73 +276,3 @@ pub fn presign_url(#[wasm_bindgen(unchecked_param_type = "PresignUrlInput")] inp
     presign_url_inner(&input).map_err(to_js)
 }
 
-/// One SRP sign-in (USER_SRP_AUTH): `srpA` goes into InitiateAuth, `passwordClaim` answers PASSWORD_VERIFIER.
-#[wasm_bindgen(js_name = SrpSession)]
-pub struct SrpSession {
-    inner: srp::Session,
-}
-
-#[wasm_bindgen(js_class = SrpSession)]
-impl SrpSession {
-    /// Starts with a fresh 256-bit random private value.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> core::result::Result<SrpSession, JsValue> {
-        let a = random_bytes::<32>().map_err(to_js)?;
-        srp::Session::start(&a).map(|inner| SrpSession { inner }).map_err(to_js)
-    }
-
-    /// `SRP_A` (hex) for InitiateAuth's AuthParameters.
-    #[wasm_bindgen(getter, js_name = srpA)]
-    pub fn srp_a(&self) -> String {
-        self.inner.srp_a()
-    }
-
-    /// ChallengeResponses for the PASSWORD_VERIFIER challenge.
-    #[wasm_bindgen(js_name = passwordClaim, unchecked_return_type = "PasswordClaim")]
-    pub fn password_claim(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "PasswordClaimInput")] input: JsValue,
-    ) -> core::result::Result<JsValue, JsValue> {
-        self.password_claim_inner(&input).map_err(to_js)
-    }
-}
-
-impl SrpSession {
-    fn password_claim_inner(&self, input: &JsValue) -> Result<JsValue> {
-        if !input.is_object() {
-            return Err(invalid("expected an options object"));
-        }
-        let required = |obj: &JsValue, key: &'static str| -> Result<String> {
-            opt_string(obj, key)?.ok_or_else(|| invalid(cat(&[key, " is required"])))
-        };
-        let pool_id = required(input, "userPoolId")?;
-        let pool_name = pool_id.split_once('_').map(|(_, n)| n).filter(|n| !n.is_empty()).ok_or_else(|| invalid("userPoolId must look like us-east-1_AbCdEf"))?;
-        let password = required(input, "password")?;
-        let params = get(input, "challengeParameters")?;
-        if !params.is_object() {
-            return Err(invalid("challengeParameters (the PASSWORD_VERIFIER challenge's) is required"));
-        }
-        let user_id = required(&params, "USER_ID_FOR_SRP")?;
-        let secret_block = required(&params, "SECRET_BLOCK")?;
-        let timestamp = match opt_string(input, "timestamp")? {
-            Some(t) => t,
-            None => srp::timestamp((js_sys::Date::now() / 1000.0) as i64),
-        };
-        let challenge = srp::Challenge {
-            pool_name,
-            user_id: &user_id,
-            password: &password,
-            srp_b: &required(&params, "SRP_B")?,
-            salt: &required(&params, "SALT")?,
-            secret_block: &secret_block,
-            timestamp: &timestamp,
-        };
-        let signature = self.inner.password_claim(&challenge)?;
-        let username = opt_string(&params, "USERNAME")?.unwrap_or_else(|| user_id.clone());
-        let out = Object::new();
-        for (k, v) in [("PASSWORD_CLAIM_SIGNATURE", &signature), ("PASSWORD_CLAIM_SECRET_BLOCK", &secret_block), ("TIMESTAMP", &timestamp), ("USERNAME", &username)] {
-            Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_str(v)).map_err(|_| invalid("could not build the result"))?;
-        }
-        Ok(out.into())
-    }
-}
