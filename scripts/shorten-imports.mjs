@@ -41,7 +41,7 @@ function shortName(i) {
 
 /** Rewrites the import section of `wasm`; returns the new bytes and the map old name -> new name. */
 export function shortenImports(wasm, glueModule) {
-  const out = [...wasm.subarray(0, 8)];
+  const parts = [wasm.subarray(0, 8)];
   const renames = new Map();
   let pos = 8;
   while (pos < wasm.length) {
@@ -49,7 +49,7 @@ export function shortenImports(wasm, glueModule) {
     const [size, start] = readLeb(wasm, pos + 1);
     const end = start + size;
     if (id !== 2) {
-      out.push(...wasm.subarray(pos, end));
+      parts.push(wasm.subarray(pos, end));
       pos = end;
       continue;
     }
@@ -82,10 +82,10 @@ export function shortenImports(wasm, glueModule) {
       }
     }
     if (p !== end) throw new Error('import section not fully read');
-    out.push(2, ...leb(body.length), ...body);
+    parts.push(Buffer.from([2, ...leb(body.length), ...body]));
     pos = end;
   }
-  return { wasm: Buffer.from(out), renames };
+  return { wasm: Buffer.concat(parts), renames };
 }
 
 /** Applies the renaming to a glue file's text. */

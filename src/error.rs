@@ -13,11 +13,23 @@ use core::fmt;
 pub struct Error {
     pub code: Cow<'static, str>,
     pub message: Cow<'static, str>,
+    /// Whether trying again later can help (throttling, server errors, network failures).
+    pub retryable: bool,
 }
 
 impl Error {
     pub fn new(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Error { code: Cow::Borrowed(code), message: message.into() }
+        Error { code: Cow::Borrowed(code), message: message.into(), retryable: false }
+    }
+
+    /// An error a service answered with (`__type` / `Code`), HTTP status `status`.
+    pub fn service(code: String, message: String, status: u16) -> Self {
+        let retryable = status >= 500
+            || matches!(
+                code.as_str(),
+                "TooManyRequestsException" | "ThrottlingException" | "Throttling" | "ProvisionedThroughputExceededException" | "RequestLimitExceeded" | "InternalErrorException" | "ServiceUnavailable" | "SlowDown"
+            );
+        Error { code: Cow::Owned(code), message: Cow::Owned(message), retryable }
     }
 }
 
@@ -40,4 +52,6 @@ pub mod code {
     pub const INVALID_HEADER: &str = "InvalidHeader";
     pub const INVALID_BODY: &str = "InvalidBody";
     pub const INVALID_ARGUMENT: &str = "InvalidArgument";
+    /// The request never got an answer (offline, DNS, CORS, connection reset): distinct from service errors.
+    pub const NETWORK_ERROR: &str = "NetworkError";
 }

@@ -42,12 +42,18 @@ pub fn decimal(mut n: u64, width: usize) -> prelude::String {
 pub mod base64;
 pub mod digest;
 pub mod error;
+pub mod json;
 pub mod sigv4;
 pub mod srp;
 pub mod url;
+pub mod user_pool;
 
 #[cfg(target_arch = "wasm32")]
+pub mod http;
+#[cfg(target_arch = "wasm32")]
 pub mod js;
+#[cfg(target_arch = "wasm32")]
+pub mod storage;
 
 #[cfg(test)]
 mod tests {

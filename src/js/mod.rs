@@ -1,9 +1,10 @@
 //! The wasm/JS boundary, the only code that knows about JS values: it reads the caller's options, calls the
 //! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
-//! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession).
+//! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`user_pool`] (UserPool).
 
 pub mod sigv4;
 pub mod srp;
+pub mod user_pool;
 
 use crate::cat;
 use crate::error::{code, Error, Result};
@@ -19,6 +20,8 @@ const ERROR_TYPES: &str = r#"
 export interface CognitoFetchError extends Error {
   name: string;
   code: string;
+  /** Whether trying again later can help (throttling, server errors, `NetworkError`). */
+  retryable: boolean;
 }
 "#;
 
@@ -41,6 +44,7 @@ pub(crate) fn to_js(e: Error) -> JsValue {
     err.set_name(&e.code);
     // Setting a property on a fresh Error object cannot fail; the result is ignored on purpose.
     let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(&e.code));
+    let _ = Reflect::set(&err, &JsValue::from_str("retryable"), &JsValue::from_bool(e.retryable));
     err.into()
 }
 

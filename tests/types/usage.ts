@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
-import { signRequest, presignUrl, SrpSession } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim } from 'cognito-fetch';
+import { signRequest, presignUrl, SrpSession, UserPool } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -53,4 +53,22 @@ srp.srpA = 'x';
 // @ts-expect-error the password is required
 srp.passwordClaim({ userPoolId: 'us-east-1_Abc', challengeParameters: {} });
 
-void [auth, presigned, srpA, signature];
+async function userPool(): Promise<void> {
+  const pool = new UserPool({ region: 'us-east-1', userPoolId: 'us-east-1_Abc', clientId: 'c', storage: 'session' });
+  new UserPool({ region: 'r', userPoolId: 'r_p', clientId: 'c', storage: { getItem: async () => null, setItem: () => {}, removeItem: () => {} } });
+  const out: SignInOutput = await pool.signIn({ username: 'u', password: 'p', options: { authFlowType: 'USER_PASSWORD_AUTH' } });
+  if (out.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_TOTP_CODE') await pool.confirmSignIn({ challengeResponse: '123456' });
+  const session: AuthSession | null = await pool.getSession({ forceRefresh: true });
+  const idToken: string | undefined = session?.tokens.idToken;
+  const up = await pool.signUp({ username: 'u', password: 'p', options: { userAttributes: { email: 'a@b.c' } } });
+  const step: 'CONFIRM_SIGN_UP' | 'DONE' = up.nextStep.signUpStep;
+  pool.on('signedIn', (p: AuthEventPayload) => void p.username);
+  await pool.signOut({ global: true });
+  // @ts-expect-error unknown event
+  pool.on('somethingElse', () => {});
+  // @ts-expect-error region is required
+  new UserPool({ userPoolId: 'r_p', clientId: 'c' });
+  void [idToken, step];
+}
+
+void [auth, presigned, srpA, signature, userPool];

@@ -1,0 +1,125 @@
+//! A minimal JSON writer for the request bodies and the stored session record (RFC 8259 string escaping).
+//! Parsing is left to the browser's `JSON.parse` in the boundary: it is already there and costs nothing.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// Builds one JSON object; nested objects are written with [`Object::object`].
+pub struct Object {
+    out: String,
+    empty: bool,
+}
+
+fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                for shift in [4, 0] {
+                    let d = (c as u32 >> shift) & 15;
+                    out.push(char::from_digit(d, 16).unwrap_or('0'));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl Object {
+    pub fn new() -> Object {
+        Object { out: String::from("{"), empty: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        push_str(&mut self.out, key);
+        self.out.push(':');
+    }
+
+    pub fn str(mut self, key: &str, value: &str) -> Object {
+        self.key(key);
+        push_str(&mut self.out, value);
+        self
+    }
+
+    /// Adds the member only when there is a value.
+    pub fn opt_str(self, key: &str, value: Option<&str>) -> Object {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self,
+        }
+    }
+
+    pub fn num(mut self, key: &str, value: i64) -> Object {
+        self.key(key);
+        if value < 0 {
+            self.out.push('-');
+        }
+        self.out.push_str(&crate::decimal(value.unsigned_abs(), 1));
+        self
+    }
+
+    pub fn object(mut self, key: &str, value: Object) -> Object {
+        self.key(key);
+        self.out.push_str(&value.finish());
+        self
+    }
+
+    /// A map of strings (`AuthParameters`, `ChallengeResponses`, `ClientMetadata` ...).
+    pub fn map(self, key: &str, pairs: &[(String, String)]) -> Object {
+        let mut m = Object::new();
+        for (k, v) in pairs {
+            m = m.str(k, v);
+        }
+        self.object(key, m)
+    }
+
+    /// `[{"Name": n, "Value": v}, ...]` (Cognito's attribute lists).
+    pub fn attributes(mut self, key: &str, pairs: &[(String, String)]) -> Object {
+        self.key(key);
+        self.out.push('[');
+        for (i, (n, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.out.push_str(&Object::new().str("Name", n).str("Value", v).finish());
+        }
+        self.out.push(']');
+        self
+    }
+
+    pub fn finish(mut self) -> String {
+        self.out.push('}');
+        self.out
+    }
+}
+
+impl Default for Object {
+    fn default() -> Self {
+        Object::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_escaped_json() {
+        let pairs = vec![("USERNAME".to_owned(), "a\"b\\c\n\u{1}é".to_owned())];
+        let s = Object::new().str("A", "x").opt_str("B", None).num("N", -42).map("M", &pairs).attributes("L", &pairs).finish();
+        assert_eq!(s, r#"{"A":"x","N":-42,"M":{"USERNAME":"a\"b\\c\n\u0001é"},"L":[{"Name":"USERNAME","Value":"a\"b\\c\n\u0001é"}]}"#);
+        assert_eq!(Object::new().finish(), "{}");
+        assert_eq!(Object::new().map("M", &[]).finish(), r#"{"M":{}}"#);
+    }
+}

@@ -1,0 +1,214 @@
+//! Cognito user pools (the "who are you?" half), pure protocol logic: configuration, one function per
+//! Cognito request (each returns the operation and its JSON body), the sign-in step machine ([`steps`]) and
+//! the session kept in storage ([`session`]). Sending, storage and events live in the boundary (`js/user_pool`).
+//! Wire: JSON 1.1, `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`.
+
+pub mod session;
+pub mod steps;
+
+use crate::error::{code, Error, Result};
+use crate::json::Object;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::{cat, srp};
+
+pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
+/// A user pool app client.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    /// Only for app clients with a secret: then every call that takes SECRET_HASH carries it.
+    pub client_secret: Option<String>,
+    /// Overrides `https://cognito-idp.<region>.amazonaws.com/` (local stand-ins, proxies).
+    pub endpoint: Option<String>,
+}
+
+/// One call to Cognito: the operation name and its JSON body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Call {
+    pub operation: &'static str,
+    pub body: String,
+}
+
+impl Config {
+    pub fn new(region: &str, user_pool_id: &str, client_id: &str) -> Result<Config> {
+        let cfg = Config { region: region.into(), user_pool_id: user_pool_id.into(), client_id: client_id.into(), client_secret: None, endpoint: None };
+        cfg.pool_name()?;
+        if client_id.is_empty() {
+            return Err(Error::new(code::INVALID_ARGUMENT, "clientId is required"));
+        }
+        Ok(cfg)
+    }
+
+    /// The user pool id's part after `_` (hashed by SRP). The region is the part before.
+    pub fn pool_name(&self) -> Result<&str> {
+        match self.user_pool_id.split_once('_') {
+            Some((_, name)) if !name.is_empty() => Ok(name),
+            _ => Err(Error::new(code::INVALID_ARGUMENT, "userPoolId must look like us-east-1_AbCdEf")),
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        match &self.endpoint {
+            Some(e) => e.clone(),
+            None => cat(&["https://cognito-idp.", &self.region, ".amazonaws.com/"]),
+        }
+    }
+
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        self.client_secret.as_deref().map(|s| srp::secret_hash(s, username, &self.client_id))
+    }
+
+    /// A key that names this app client in storage.
+    pub fn storage_key(&self) -> String {
+        cat(&["cognito-fetch.", &self.client_id])
+    }
+
+    fn with_secret(&self, mut params: Vec<(String, String)>, username: &str) -> Vec<(String, String)> {
+        if let Some(h) = self.secret_hash(username) {
+            params.push(("SECRET_HASH".into(), h));
+        }
+        params
+    }
+
+    fn call(&self, operation: &'static str, body: Object) -> Call {
+        Call { operation, body: body.str("ClientId", &self.client_id).finish() }
+    }
+
+    fn secret_hash_member(&self, body: Object, username: &str) -> Object {
+        body.opt_str("SecretHash", self.secret_hash(username).as_deref())
+    }
+
+    /// InitiateAuth USER_SRP_AUTH.
+    pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(String, String)]) -> Call {
+        let params = self.with_secret(vec![("USERNAME".into(), username.into()), ("SRP_A".into(), srp_a.into())], username);
+        self.initiate("USER_SRP_AUTH", &params, metadata)
+    }
+
+    /// InitiateAuth USER_PASSWORD_AUTH (the password travels to Cognito over TLS).
+    pub fn initiate_password(&self, username: &str, password: &str, metadata: &[(String, String)]) -> Call {
+        let params = self.with_secret(vec![("USERNAME".into(), username.into()), ("PASSWORD".into(), password.into())], username);
+        self.initiate("USER_PASSWORD_AUTH", &params, metadata)
+    }
+
+    /// InitiateAuth REFRESH_TOKEN_AUTH (the older refresh path). With a secret, Cognito hashes the username
+    /// it knows the user by (the `sub` in the ID token works).
+    pub fn initiate_refresh(&self, refresh_token: &str, username: &str) -> Call {
+        let params = self.with_secret(vec![("REFRESH_TOKEN".into(), refresh_token.into())], username);
+        self.initiate("REFRESH_TOKEN_AUTH", &params, &[])
+    }
+
+    fn initiate(&self, flow: &str, params: &[(String, String)], metadata: &[(String, String)]) -> Call {
+        let mut body = Object::new().str("AuthFlow", flow).map("AuthParameters", params);
+        if !metadata.is_empty() {
+            body = body.map("ClientMetadata", metadata);
+        }
+        self.call("InitiateAuth", body)
+    }
+
+    /// RespondToAuthChallenge: `responses` without USERNAME/SECRET_HASH, which are added here.
+    pub fn respond(&self, challenge: &str, username: &str, responses: Vec<(String, String)>, session: Option<&str>) -> Call {
+        let mut all = vec![("USERNAME".into(), username.into())];
+        all.extend(responses);
+        let all = self.with_secret(all, username);
+        let body = Object::new().str("ChallengeName", challenge).map("ChallengeResponses", &all).opt_str("Session", session);
+        self.call("RespondToAuthChallenge", body)
+    }
+
+    /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back).
+    pub fn get_tokens_from_refresh_token(&self, refresh_token: &str) -> Call {
+        let body = Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref());
+        self.call("GetTokensFromRefreshToken", body)
+    }
+
+    pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(String, String)], validation: &[(String, String)], metadata: &[(String, String)]) -> Call {
+        let mut body = Object::new().str("Username", username).opt_str("Password", password).attributes("UserAttributes", attributes);
+        if !validation.is_empty() {
+            body = body.attributes("ValidationData", validation);
+        }
+        if !metadata.is_empty() {
+            body = body.map("ClientMetadata", metadata);
+        }
+        self.call("SignUp", self.secret_hash_member(body, username))
+    }
+
+    pub fn confirm_sign_up(&self, username: &str, code: &str, session: Option<&str>) -> Call {
+        let body = Object::new().str("Username", username).str("ConfirmationCode", code).opt_str("Session", session);
+        self.call("ConfirmSignUp", self.secret_hash_member(body, username))
+    }
+
+    pub fn resend_sign_up_code(&self, username: &str) -> Call {
+        self.call("ResendConfirmationCode", self.secret_hash_member(Object::new().str("Username", username), username))
+    }
+
+    pub fn forgot_password(&self, username: &str) -> Call {
+        self.call("ForgotPassword", self.secret_hash_member(Object::new().str("Username", username), username))
+    }
+
+    pub fn confirm_forgot_password(&self, username: &str, code: &str, new_password: &str) -> Call {
+        let body = Object::new().str("Username", username).str("ConfirmationCode", code).str("Password", new_password);
+        self.call("ConfirmForgotPassword", self.secret_hash_member(body, username))
+    }
+
+    /// RevokeToken: the refresh token and the access tokens issued from it stop working.
+    pub fn revoke_token(&self, refresh_token: &str) -> Call {
+        let body = Object::new().str("Token", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref());
+        self.call("RevokeToken", body)
+    }
+}
+
+/// Calls authorised by an access token (no ClientId).
+pub fn with_access_token(operation: &'static str, access_token: &str, body: Object) -> Call {
+    Call { operation, body: body.str("AccessToken", access_token).finish() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> Config {
+        let mut c = Config::new("eu-west-1", "eu-west-1_Pool1", "client1").map_err(|e| e.code).unwrap_or_else(|_| unreachable!());
+        c.endpoint = None;
+        c
+    }
+
+    #[test]
+    fn config_validates_and_derives() {
+        assert!(Config::new("r", "nounderscore", "c").is_err());
+        assert!(Config::new("r", "r_", "c").is_err());
+        assert!(Config::new("r", "r_p", "").is_err());
+        let c = cfg();
+        assert_eq!(c.pool_name().ok(), Some("Pool1"));
+        assert_eq!(c.endpoint(), "https://cognito-idp.eu-west-1.amazonaws.com/");
+        assert_eq!(c.secret_hash("u"), None);
+    }
+
+    #[test]
+    fn request_bodies() {
+        let mut c = cfg();
+        assert_eq!(
+            c.initiate_srp("alice", "abc", &[]),
+            Call { operation: "InitiateAuth", body: r#"{"AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"abc"},"ClientId":"client1"}"#.into() }
+        );
+        assert_eq!(
+            c.respond("SMS_MFA", "alice", vec![("SMS_MFA_CODE".into(), "123456".into())], Some("sess")).body,
+            r#"{"ChallengeName":"SMS_MFA","ChallengeResponses":{"USERNAME":"alice","SMS_MFA_CODE":"123456"},"Session":"sess","ClientId":"client1"}"#
+        );
+        c.client_secret = Some("clientSecret".into());
+        // SECRET_HASH for (test, 123abd, clientSecret) is a shared SRP vector; here with client1.
+        let h = srp::secret_hash("clientSecret", "alice", "client1");
+        assert_eq!(c.initiate_password("alice", "pw", &[]).body, cat(&[r#"{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw","SECRET_HASH":""#, &h, r#""},"ClientId":"client1"}"#]));
+        assert_eq!(c.resend_sign_up_code("alice").body, cat(&[r#"{"Username":"alice","SecretHash":""#, &h, r#"","ClientId":"client1"}"#]));
+        assert_eq!(c.get_tokens_from_refresh_token("rt").body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","ClientId":"client1"}"#);
+        let attrs = vec![("email".to_owned(), "a@b.c".to_owned())];
+        assert_eq!(
+            c.sign_up("alice", Some("pw"), &attrs, &[], &[]).body,
+            cat(&[r#"{"Username":"alice","Password":"pw","UserAttributes":[{"Name":"email","Value":"a@b.c"}],"SecretHash":""#, &h, r#"","ClientId":"client1"}"#])
+        );
+        assert_eq!(with_access_token("GlobalSignOut", "at", Object::new()).body, r#"{"AccessToken":"at"}"#);
+    }
+}
