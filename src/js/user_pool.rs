@@ -191,6 +191,17 @@ fn read_reply(body: &JsValue) -> Result<Reply> {
     Ok(Reply { challenge: str_field(body, "ChallengeName"), session: str_field(body, "Session"), params, tokens })
 }
 
+/// `{[key]: value, codeDeliveryDetails?}` from an answer's `CodeDeliveryDetails`.
+fn next_step(key: &str, value: &str, body: &JsValue) -> Result<JsValue> {
+    let step = Object::new();
+    set(&step, key, &JsValue::from_str(value));
+    let details = delivery_details(&get(body, "CodeDeliveryDetails")?);
+    if !details.is_undefined() {
+        set(&step, "codeDeliveryDetails", &details);
+    }
+    Ok(step.into())
+}
+
 fn delivery_details(d: &JsValue) -> JsValue {
     if !d.is_object() {
         return JsValue::UNDEFINED;
@@ -497,17 +508,11 @@ impl UserPool {
             let body = inner.call(call).await?;
             let confirmed = get(&body, "UserConfirmed")?.as_bool().unwrap_or(false);
             let out = Object::new();
-            let step = Object::new();
             set(&out, "isSignUpComplete", &JsValue::from_bool(confirmed));
             if let Some(sub) = str_field(&body, "UserSub") {
                 set(&out, "userId", &JsValue::from_str(&sub));
             }
-            set(&step, "signUpStep", &JsValue::from_str(if confirmed { "DONE" } else { "CONFIRM_SIGN_UP" }));
-            let details = delivery_details(&get(&body, "CodeDeliveryDetails")?);
-            if !details.is_undefined() {
-                set(&step, "codeDeliveryDetails", &details);
-            }
-            set(&out, "nextStep", &step);
+            set(&out, "nextStep", &next_step("signUpStep", if confirmed { "DONE" } else { "CONFIRM_SIGN_UP" }, &body)?);
             Ok(out.into())
         }))
     }
@@ -517,12 +522,10 @@ impl UserPool {
         let inner = self.inner.clone();
         promise(alloc::boxed::Box::pin(async move {
             let call = inner.cfg.confirm_sign_up(&required(&input, "username")?, &required(&input, "confirmationCode")?, None);
-            inner.call(call).await?;
+            let body = inner.call(call).await?;
             let out = Object::new();
-            let step = Object::new();
             set(&out, "isSignUpComplete", &JsValue::TRUE);
-            set(&step, "signUpStep", &JsValue::from_str("DONE"));
-            set(&out, "nextStep", &step);
+            set(&out, "nextStep", &next_step("signUpStep", "DONE", &body)?);
             Ok(out.into())
         }))
     }
@@ -595,13 +598,7 @@ impl UserPool {
         promise(alloc::boxed::Box::pin(async move {
             let body = inner.call(inner.cfg.forgot_password(&required(&input, "username")?)).await?;
             let out = Object::new();
-            let step = Object::new();
-            set(&step, "resetPasswordStep", &JsValue::from_str("CONFIRM_RESET_PASSWORD_WITH_CODE"));
-            let details = delivery_details(&get(&body, "CodeDeliveryDetails")?);
-            if !details.is_undefined() {
-                set(&step, "codeDeliveryDetails", &details);
-            }
-            set(&out, "nextStep", &step);
+            set(&out, "nextStep", &next_step("resetPasswordStep", "CONFIRM_RESET_PASSWORD_WITH_CODE", &body)?);
             Ok(out.into())
         }))
     }

@@ -1023,6 +1023,14 @@ class CognitoLayer:
             "AttributeName": attribute,
         }
 
+    def _user_for_code(self, pool, client, username: str):
+        """The user a code is for, or None when an unknown user must get a simulated delivery (user-existence
+        errors prevented); otherwise an unknown user is UserNotFoundException."""
+        user = self._find_user(pool, username)
+        if user is None and not self._prevents_existence_errors(client):
+            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+        return user
+
     def _simulated_delivery(self, pool, username: str) -> dict:
         # "return a response indicating a code was sent to a simulated delivery medium"
         # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
@@ -1097,11 +1105,9 @@ class CognitoLayer:
         pool, client = self._client(p.get("ClientId"))
         username = _required(p, "Username")
         self._check_secret_hash(client, username, p.get("SecretHash"))
-        user = self._find_user(pool, username)
+        user = self._user_for_code(pool, client, username)
         if user is None:
-            if self._prevents_existence_errors(client):
-                return {"CodeDeliveryDetails": self._simulated_delivery(pool, username)}
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+            return {"CodeDeliveryDetails": self._simulated_delivery(pool, username)}
         if user.status != UserStatus.UNCONFIRMED:
             raise CognitoError("InvalidParameterException", "User is already confirmed.")
         attribute = self._sign_up_attribute(pool, user)
@@ -1132,11 +1138,9 @@ class CognitoLayer:
         pool, client = self._client(p.get("ClientId"))
         username = _required(p, "Username")
         self._check_secret_hash(client, username, p.get("SecretHash"))
-        user = self._find_user(pool, username)
+        user = self._user_for_code(pool, client, username)
         if user is None:
-            if self._prevents_existence_errors(client):
-                return {"CodeDeliveryDetails": self._simulated_delivery(pool, username)}
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+            return {"CodeDeliveryDetails": self._simulated_delivery(pool, username)}
         if not user.enabled:
             raise _not_authorized("User is disabled.")
         attribute = self._recovery_attribute(pool, user)
