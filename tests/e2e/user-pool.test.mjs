@@ -211,3 +211,29 @@ test('MFA: an email code is a step, a wrong code can be retried, the delivered c
   assert.ok(r.username);
   assert.equal(r.setup.error.name, 'UnsupportedChallenge');
 });
+
+test("a device clock an hour off either way: SRP sign-in works, the session is neither refreshed nor lost", TEST_TIMEOUT, async () => {
+  for (const shiftMs of [3600e3, -3600e3]) {
+    const r = await env.run('main', async (lib, a) => {
+      const t = await (0, eval)(`(${a.setup})`)(lib, a);
+      const realNow = Date.now;
+      Date.now = () => realNow() + a.shiftMs;
+      try {
+        // local-aws refuses an SRP TIMESTAMP more than 300 s off its clock, as Cognito does.
+        const out = await t.pool.signIn({ username: a.user.username, password: a.user.password });
+        t.targets.length = 0;
+        const session = await t.pool.getSession();
+        const expiresIn = session && (session.expiresAt - Date.now()) / 1000;
+        const calls = [...t.targets];
+        await t.pool.signOut();
+        return { out, signedIn: !!session, expiresIn, calls };
+      } finally {
+        Date.now = realNow;
+      }
+    }, { user: demo(), setup: setup.toString(), shiftMs });
+    assert.equal(r.out.isSignedIn, true, `shift ${shiftMs}`);
+    assert.equal(r.signedIn, true, `shift ${shiftMs}: still signed in`);
+    assert.deepEqual(r.calls, [], `shift ${shiftMs}: no refresh`);
+    assert.ok(r.expiresIn > 3000 && r.expiresIn <= 3600, `expiresAt is on the device's clock: ${r.expiresIn}s left`);
+  }
+});
