@@ -1023,6 +1023,16 @@ class CognitoLayer:
             "AttributeName": attribute,
         }
 
+    def _user_to_confirm(self, pool, client, username: str):
+        """The user a confirmation code is for. An unknown user gets CodeMismatchException when user-existence
+        errors are prevented (as if the code were wrong), else UserNotFoundException."""
+        user = self._find_user(pool, username)
+        if user is None:
+            if self._prevents_existence_errors(client):
+                raise CognitoError("CodeMismatchException", CODE_MISMATCH)
+            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+        return user
+
     def _user_for_code(self, pool, client, username: str):
         """The user a code is for, or None when an unknown user must get a simulated delivery (user-existence
         errors prevented); otherwise an unknown user is UserNotFoundException."""
@@ -1089,11 +1099,7 @@ class CognitoLayer:
         pool, client = self._client(p.get("ClientId"))
         username = _required(p, "Username")
         self._check_secret_hash(client, username, p.get("SecretHash"))
-        user = self._find_user(pool, username)
-        if user is None:
-            if self._prevents_existence_errors(client):
-                raise CognitoError("CodeMismatchException", CODE_MISMATCH)
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+        user = self._user_to_confirm(pool, client, username)
         if user.status != UserStatus.UNCONFIRMED:
             raise _not_authorized(f"User cannot be confirmed. Current status is {user.status.value}")
         entry = self._consume_code((pool.id, user.username, "SIGN_UP"), p.get("ConfirmationCode"))
@@ -1151,11 +1157,7 @@ class CognitoLayer:
         username = _required(p, "Username")
         password = _required(p, "Password")
         self._check_secret_hash(client, username, p.get("SecretHash"))
-        user = self._find_user(pool, username)
-        if user is None:
-            if self._prevents_existence_errors(client):
-                raise CognitoError("CodeMismatchException", CODE_MISMATCH)
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+        user = self._user_to_confirm(pool, client, username)
         key = (pool.id, user.username, "FORGOT_PASSWORD")
         self._consume_code(key, p.get("ConfirmationCode"), consume=False)
         self._validate_password(pool, password)
