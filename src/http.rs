@@ -3,9 +3,10 @@
 //! distinct from the service's own errors, which keep AWS's code (`__type`).
 
 use crate::error::{code, Error, Result};
+use crate::js::{set, str_field};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Object, Promise, Reflect, JSON};
+use js_sys::{Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -33,19 +34,10 @@ pub struct Answer {
     pub server_date: Option<i64>,
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail; the result is ignored on purpose.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
 fn network(what: &'static str) -> Error {
     let mut e = Error::new(code::NETWORK_ERROR, what);
     e.retryable = true;
     e
-}
-
-fn string_field(obj: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
 }
 
 /// POSTs `body` to a JSON-protocol endpoint with `X-Amz-Target: target`.
@@ -69,9 +61,9 @@ pub async fn json_call(url: &str, target: &str, content_type: &str, body: &str) 
     }
     let body = parsed.unwrap_or(JsValue::UNDEFINED);
     // `__type` may be namespaced (`com.amazonaws...#Code`); the header form may carry `:detail`.
-    let raw = string_field(&body, "__type").or_else(|| response.headers().get("x-amzn-errortype")).unwrap_or_default();
+    let raw = str_field(&body, "__type").or_else(|| response.headers().get("x-amzn-errortype")).unwrap_or_default();
     let code = raw.rsplit('#').next().unwrap_or("").split(':').next().unwrap_or("").to_owned();
     let code = if code.is_empty() { String::from(if status >= 500 { "ServiceError" } else { "UnknownError" }) } else { code };
-    let message = string_field(&body, "message").or_else(|| string_field(&body, "Message")).unwrap_or_else(|| crate::cat(&["HTTP ", &crate::decimal(u64::from(status), 1)]));
+    let message = str_field(&body, "message").or_else(|| str_field(&body, "Message")).unwrap_or_else(|| crate::cat(&["HTTP ", &crate::decimal(u64::from(status), 1)]));
     Err(Error::service(code, message, status))
 }

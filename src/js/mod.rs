@@ -39,6 +39,16 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     Ok(buf)
 }
 
+/// Sets a property on a plain object built here (that cannot fail; the result is ignored on purpose).
+pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// A string property, or `None` when it is absent or not a string (for reading services' answers).
+pub(crate) fn str_field(obj: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+}
+
 pub(crate) fn to_js(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name(&e.code);

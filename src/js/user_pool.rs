@@ -2,7 +2,7 @@
 //! sign-out and events. Protocol decisions are in [`crate::user_pool`]; this file sends, stores and converts.
 //! State is per instance (several independent instances can live on one page).
 
-use super::{get, invalid, is_absent, opt_string, random_bytes, read_headers, to_js};
+use super::{get, invalid, is_absent, opt_string, random_bytes, read_headers, set, str_field, to_js};
 use crate::error::{Error, Result};
 use crate::http;
 #[allow(unused_imports)]
@@ -135,11 +135,6 @@ fn required(obj: &JsValue, key: &'static str) -> Result<String> {
     opt_string(obj, key)?.filter(|s| !s.is_empty()).ok_or_else(|| invalid(cat(&[key, " is required"])))
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail; the result is ignored on purpose.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
 fn string_map(obj: &JsValue) -> Result<Vec<(String, String)>> {
     read_headers(obj).map_err(|_| invalid("attributes and metadata must be objects of strings"))
 }
@@ -151,10 +146,6 @@ fn option_map(input: &JsValue, key: &str) -> Result<Vec<(String, String)>> {
         return Ok(Vec::new());
     }
     string_map(&get(&options, key)?)
-}
-
-fn str_field(obj: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
 }
 
 fn num_field(obj: &JsValue, key: &str) -> Option<f64> {
@@ -273,13 +264,12 @@ impl Inner {
     }
 
     fn session_from(&self, tokens: &Tokens, refresh_token: &str, fallback_username: &str) -> Session {
-        let id_claims = claims(&tokens.id_token);
-        let username = id_claims
-            .as_ref()
-            .and_then(|c| str_field(c, "cognito:username"))
-            .or_else(|| claims(&tokens.access_token).and_then(|c| str_field(&c, "username")))
+        let access = claims(&tokens.access_token);
+        let username = claims(&tokens.id_token)
+            .and_then(|c| str_field(&c, "cognito:username"))
+            .or_else(|| access.as_ref().and_then(|c| str_field(c, "username")))
             .unwrap_or_else(|| fallback_username.into());
-        let exp = claims(&tokens.access_token).and_then(|c| num_field(&c, "exp")).map(|e| e as i64);
+        let exp = access.as_ref().and_then(|c| num_field(c, "exp")).map(|e| e as i64);
         Session::from_tokens(&username, tokens, refresh_token, exp, now(), self.clock_offset.get())
     }
 
