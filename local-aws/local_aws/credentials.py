@@ -19,6 +19,10 @@ class Credential:
     secret_access_key: str
     session_token: str | None = None
     expiration: datetime | None = None  # timezone-aware UTC; None = never expires
+    # Who the key belongs to, for IAM policy evaluation. None (long-term dev keys): full access.
+    # Identity-pool credentials carry the assumed role and the identity id (${cognito-identity.amazonaws.com:sub}).
+    role_arn: str | None = None
+    identity_id: str | None = None
 
     def expired(self, now: datetime) -> bool:
         return self.expiration is not None and now >= self.expiration
