@@ -41,12 +41,17 @@ pub fn decimal(mut n: u64, width: usize) -> prelude::String {
 
 pub mod base64;
 pub mod digest;
+pub mod dynamodb;
 pub mod error;
+pub mod identity_pool;
 pub mod json;
+pub mod retry;
+pub mod s3;
 pub mod sigv4;
 pub mod srp;
 pub mod url;
 pub mod user_pool;
+pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 pub mod http;

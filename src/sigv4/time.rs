@@ -41,6 +41,23 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
+/// Unix seconds of an ISO-8601 UTC time as AWS writes it (`2024-05-01T12:00:00Z`, optionally with fractional
+/// seconds); `None` for anything else.
+pub fn parse_iso8601(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = s.split_once('T')?;
+    let time = time.strip_suffix('Z')?;
+    let time = time.split_once('.').map_or(time, |(whole, _)| whole);
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 || d.next().is_some() || t.next().is_some() {
+        return None;
+    }
+    Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + sec)
+}
+
 impl AmzDate {
     /// Parses `YYYYMMDDTHHMMSSZ`, checking every field's range.
     pub fn parse(s: &str) -> Result<Self> {
@@ -104,6 +121,15 @@ impl AmzDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_iso8601() {
+        assert_eq!(parse_iso8601("2024-05-01T12:00:00Z"), Some(1_714_564_800));
+        assert_eq!(parse_iso8601("2024-05-01T12:00:00.123Z"), Some(1_714_564_800));
+        assert_eq!(parse_iso8601("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_iso8601("2024-05-01 12:00:00"), None);
+        assert_eq!(parse_iso8601("2024-13-01T12:00:00Z"), None);
+    }
 
     #[test]
     fn parses_and_rejects() {
