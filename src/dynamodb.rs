@@ -154,6 +154,24 @@ pub enum NumberKind {
     Text,
 }
 
+/// Whether `text` is a decimal number as DynamoDB writes them (`-12.5`, `1E+7`, …).
+pub fn is_number_text(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (body.get(..i).unwrap_or(""), Some(body.get(i + 1..).unwrap_or(""))),
+        None => (body, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty())
+        && digits(int)
+        && digits(frac)
+        && exponent.is_none_or(|e| {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && digits(e)
+        })
+}
+
 /// Classifies DynamoDB's number text (`-12.5e3`, …).
 pub fn number_kind(text: &str) -> NumberKind {
     let body = text.strip_prefix('-').unwrap_or(text);
@@ -195,6 +213,16 @@ pub const MAX_BATCH_RETRIES: u32 = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_texts() {
+        for t in ["0", "-1.5", "1e-7", "1.5E+300", ".5", "5."] {
+            assert!(is_number_text(t), "{t}");
+        }
+        for t in ["", "-", "1e", "1.2.3", "abc", "1e+", "0x10", "NaN"] {
+            assert!(!is_number_text(t), "{t}");
+        }
+    }
 
     #[test]
     fn number_kinds() {

@@ -64,22 +64,41 @@ pub fn is_idempotent(method: &str) -> bool {
     matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
 }
 
-/// The decision for an answer with `status` and error `code`/`message` (empty when there is no error body)
-/// on attempt `attempt` (1-based). `skew_fixed`/`refreshed` say whether that one extra try was already used.
-/// `idempotent`: the caller's request may be repeated (JSON APIs like DynamoDB are idempotent per AWS's
-/// retry guidance: a throttled or 5xx request was not applied).
-pub fn decide(status: u16, code: &str, message: &str, attempt: u32, idempotent: bool, skew_fixed: bool, refreshed: bool) -> Decision {
+/// Where a request is in its tries.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    /// Attempts allowed for transient errors (the first one included).
+    pub max: u32,
+    /// The request may be repeated: GET/HEAD/PUT/DELETE, or AWS JSON APIs like DynamoDB (a throttled or 5xx
+    /// request was not applied, per AWS's retry guidance).
+    pub idempotent: bool,
+    /// The one re-sign after a clock-skew error was used.
+    pub skew_fixed: bool,
+    /// The one retry with refreshed credentials was used.
+    pub refreshed: bool,
+}
+
+impl Attempt {
+    pub fn first(max: u32, idempotent: bool) -> Attempt {
+        Attempt { number: 1, max, idempotent, skew_fixed: false, refreshed: false }
+    }
+}
+
+/// The decision for an answer with `status` and error `code`/`message` (empty when there is no error body).
+pub fn decide(status: u16, code: &str, message: &str, a: &Attempt) -> Decision {
     if (200..400).contains(&status) {
         return Decision::Done;
     }
     if is_skew_error(code, message) {
-        return if skew_fixed { Decision::Done } else { Decision::FixClock };
+        return if a.skew_fixed { Decision::Done } else { Decision::FixClock };
     }
     if is_expired_credentials(code) {
-        return if refreshed { Decision::Done } else { Decision::RefreshCredentials };
+        return if a.refreshed { Decision::Done } else { Decision::RefreshCredentials };
     }
     let transient = status >= 500 || status == 429 || is_transient_code(code);
-    if transient && idempotent && attempt < MAX_ATTEMPTS {
+    if transient && a.idempotent && a.number < a.max {
         Decision::Backoff
     } else {
         Decision::Done
@@ -94,33 +113,37 @@ pub fn backoff_ms(attempt: u32, random: u32) -> u32 {
 }
 
 /// A network failure (no answer at all) is retried like a 5xx for idempotent requests.
-pub fn retry_network_failure(attempt: u32, idempotent: bool) -> bool {
-    idempotent && attempt < MAX_ATTEMPTS
+pub fn retry_network_failure(a: &Attempt) -> bool {
+    a.idempotent && a.number < a.max
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(number: u32, idempotent: bool, skew_fixed: bool, refreshed: bool) -> Attempt {
+        Attempt { number, max: MAX_ATTEMPTS, idempotent, skew_fixed, refreshed }
+    }
+
     #[test]
     fn decisions() {
-        assert_eq!(decide(200, "", "", 1, true, false, false), Decision::Done);
-        assert_eq!(decide(503, "SlowDown", "", 1, true, false, false), Decision::Backoff);
-        assert_eq!(decide(500, "", "", 2, true, false, false), Decision::Backoff);
-        assert_eq!(decide(500, "", "", 3, true, false, false), Decision::Done);
-        assert_eq!(decide(429, "", "", 1, false, false, false), Decision::Done, "not idempotent");
-        assert_eq!(decide(400, "ThrottlingException", "", 1, true, false, false), Decision::Backoff);
-        assert_eq!(decide(400, "ProvisionedThroughputExceededException", "", 1, true, false, false), Decision::Backoff);
-        assert_eq!(decide(400, "ValidationException", "", 1, true, false, false), Decision::Done);
-        assert_eq!(decide(403, "RequestTimeTooSkewed", "", 1, true, false, false), Decision::FixClock);
-        assert_eq!(decide(403, "RequestTimeTooSkewed", "", 1, true, true, false), Decision::Done);
+        assert_eq!(decide(200, "", "", &at(1, true, false, false)), Decision::Done);
+        assert_eq!(decide(503, "SlowDown", "", &at(1, true, false, false)), Decision::Backoff);
+        assert_eq!(decide(500, "", "", &at(2, true, false, false)), Decision::Backoff);
+        assert_eq!(decide(500, "", "", &at(3, true, false, false)), Decision::Done);
+        assert_eq!(decide(429, "", "", &at(1, false, false, false)), Decision::Done, "not idempotent");
+        assert_eq!(decide(400, "ThrottlingException", "", &at(1, true, false, false)), Decision::Backoff);
+        assert_eq!(decide(400, "ProvisionedThroughputExceededException", "", &at(1, true, false, false)), Decision::Backoff);
+        assert_eq!(decide(400, "ValidationException", "", &at(1, true, false, false)), Decision::Done);
+        assert_eq!(decide(403, "RequestTimeTooSkewed", "", &at(1, true, false, false)), Decision::FixClock);
+        assert_eq!(decide(403, "RequestTimeTooSkewed", "", &at(1, true, true, false)), Decision::Done);
         let expired = "Signature expired: 20240101T000000Z is now earlier than 20240101T000500Z";
-        assert_eq!(decide(400, "InvalidSignatureException", expired, 1, false, false, false), Decision::FixClock);
-        assert_eq!(decide(400, "InvalidSignatureException", "The request signature we calculated does not match", 1, true, false, false), Decision::Done);
-        assert_eq!(decide(400, "ExpiredTokenException", "", 1, true, false, false), Decision::RefreshCredentials);
-        assert_eq!(decide(400, "ExpiredToken", "", 1, true, false, true), Decision::Done);
+        assert_eq!(decide(400, "InvalidSignatureException", expired, &at(1, false, false, false)), Decision::FixClock);
+        assert_eq!(decide(400, "InvalidSignatureException", "The request signature we calculated does not match", &at(1, true, false, false)), Decision::Done);
+        assert_eq!(decide(400, "ExpiredTokenException", "", &at(1, true, false, false)), Decision::RefreshCredentials);
+        assert_eq!(decide(400, "ExpiredToken", "", &at(1, true, false, true)), Decision::Done);
         assert!(is_idempotent("get") && is_idempotent("PUT") && !is_idempotent("POST"));
-        assert!(retry_network_failure(1, true) && !retry_network_failure(3, true) && !retry_network_failure(1, false));
+        assert!(retry_network_failure(&at(1, true, false, false)) && !retry_network_failure(&at(3, true, false, false)) && !retry_network_failure(&at(1, false, false, false)));
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! The wasm/JS boundary, the only code that knows about JS values: it reads the caller's options, calls the
 //! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
-//! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`user_pool`] (UserPool).
+//! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`user_pool`] (UserPool),
+//! [`identity_pool`] (IdentityPool), [`aws`] (AwsClient and the signed sending S3 and DynamoDB share), [`s3`] (S3),
+//! [`dynamodb`] (DynamoDB, marshall, unmarshall).
 
+pub mod aws;
+pub mod dynamodb;
+pub mod identity_pool;
+pub mod s3;
 pub mod sigv4;
 pub mod srp;
 pub mod user_pool;
@@ -47,6 +53,13 @@ pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
 /// A string property, or `None` when it is absent or not a string (for reading services' answers).
 pub(crate) fn str_field(obj: &JsValue, key: &str) -> Option<String> {
     Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+}
+
+/// One boxed future type for every async method, so the promise plumbing exists once in the wasm.
+pub(crate) type Task = core::pin::Pin<alloc::boxed::Box<dyn core::future::Future<Output = Result<JsValue>>>>;
+
+pub(crate) fn promise(task: Task) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move { task.await.map_err(to_js) })
 }
 
 pub(crate) fn to_js(e: Error) -> JsValue {
@@ -115,3 +128,13 @@ pub(crate) fn headers_object(headers: &[(String, String)]) -> Result<Object> {
     Ok(obj)
 }
 
+pub(crate) fn num_field(obj: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64())
+}
+
+/// The claims of a JWT (payload only; the signature is Cognito's business and is checked by AWS).
+pub(crate) fn claims(token: &str) -> Option<JsValue> {
+    let payload = token.split('.').nth(1)?;
+    let text = String::from_utf8(crate::base64::decode_url(payload).ok()?).ok()?;
+    js_sys::JSON::parse(&text).ok().filter(JsValue::is_object)
+}

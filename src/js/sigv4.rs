@@ -76,7 +76,7 @@ unsafe impl Sync for KeyCache {}
 static SIGNING_KEYS: KeyCache = KeyCache(RefCell::new(SigningKeyCache::new()));
 
 /// Runs `f` with the shared cache (or a fresh one if it is somehow in use).
-fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
+pub(crate) fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
     match SIGNING_KEYS.0.try_borrow_mut() {
         Ok(mut cache) => f(&mut cache),
         Err(_) => f(&mut SigningKeyCache::new()),
@@ -108,7 +108,7 @@ extern "C" {
 }
 
 /// An absolute http(s) URL, parsed as `fetch` will send it.
-fn parse_url(s: &str) -> Result<Url> {
+pub(crate) fn parse_url(s: &str) -> Result<Url> {
     let bad = |why: &'static str| Error::new(code::INVALID_URL, cat(&["url must be an absolute http(s) URL: ", why]));
     let u = WebUrl::new(s).map_err(|_| bad("it does not parse"))?;
     let scheme = match u.protocol().as_str() {
@@ -129,13 +129,13 @@ fn parse_url(s: &str) -> Result<Url> {
     })
 }
 
-enum Body {
+pub(crate) enum Body {
     Bytes(Vec<u8>),
     /// A Blob or stream: its hash cannot be computed synchronously.
     Opaque,
 }
 
-fn read_body(v: &JsValue) -> Result<Body> {
+pub(crate) fn read_body(v: &JsValue) -> Result<Body> {
     if is_absent(v) {
         return Ok(Body::Bytes(Vec::new()));
     }

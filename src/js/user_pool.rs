@@ -2,7 +2,7 @@
 //! sign-out and events. Protocol decisions are in [`crate::user_pool`]; this file sends, stores and converts.
 //! State is per instance (several independent instances can live on one page).
 
-use super::{get, invalid, is_absent, opt_string, random_bytes, read_headers, set, str_field, to_js};
+use super::{claims, promise, get, invalid, is_absent, num_field, opt_string, random_bytes, read_headers, set, str_field, to_js};
 use crate::error::{Error, Result};
 use crate::http;
 #[allow(unused_imports)]
@@ -11,7 +11,7 @@ use crate::storage::Storage;
 use crate::user_pool::session::{clock_offset, Session, RECORD_VERSION};
 use crate::user_pool::steps::{self, Next, Reply, Tokens};
 use crate::user_pool::{with_access_token, Call, Config, CONTENT_TYPE, TARGET_PREFIX};
-use crate::{base64, cat, json, srp};
+use crate::{cat, json, srp};
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
@@ -146,17 +146,6 @@ fn option_map(input: &JsValue, key: &str) -> Result<Vec<(String, String)>> {
         return Ok(Vec::new());
     }
     string_map(&get(&options, key)?)
-}
-
-fn num_field(obj: &JsValue, key: &str) -> Option<f64> {
-    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64())
-}
-
-/// The claims of a JWT (payload only; the signature is Cognito's business and is checked by AWS).
-fn claims(token: &str) -> Option<JsValue> {
-    let payload = token.split('.').nth(1)?;
-    let text = String::from_utf8(base64::decode_url(payload).ok()?).ok()?;
-    JSON::parse(&text).ok().filter(JsValue::is_object)
 }
 
 fn read_reply(body: &JsValue) -> Result<Reply> {
@@ -462,12 +451,6 @@ async fn get_session(inner: Rc<Inner>, force: bool) -> core::result::Result<JsVa
     Ok(out.into())
 }
 
-/// One boxed future type for every method, so the promise plumbing exists once in the wasm.
-type Task = core::pin::Pin<alloc::boxed::Box<dyn core::future::Future<Output = Result<JsValue>>>>;
-
-fn promise(task: Task) -> Promise {
-    future_to_promise(async move { task.await.map_err(to_js) })
-}
 
 #[wasm_bindgen(js_class = UserPool)]
 impl UserPool {

@@ -1,0 +1,499 @@
+//! `DynamoDB`: the item and query operations with plain JS values in and out (marshalled by the rules of
+//! [`crate::dynamodb`]), or raw AttributeValues with `raw: true`; unprocessed batch items are sent again with
+//! backoff. Also `marshall`, `unmarshall` and `numberValue` on their own.
+
+use super::aws::{Outgoing, Signer};
+use super::{get, invalid, is_absent, opt_bool, opt_string, set, str_field, to_js};
+use crate::dynamodb::{self as ddb, Attr, Native, NumberKind, Options};
+use crate::error::{Error, Result};
+use crate::http;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::{base64, cat, retry};
+use alloc::rc::Rc;
+use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const DYNAMODB_TYPES: &str = r#"
+/** A number kept as its exact decimal text (DynamoDB numbers have up to 38 digits). */
+export interface NumberValue {
+  readonly value: string;
+}
+/** What a DynamoDB attribute can be, as plain JS. */
+export type NativeValue =
+  | string | number | bigint | boolean | null | undefined | NumberValue
+  | Uint8Array | ArrayBuffer | ArrayBufferView
+  | NativeValue[] | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array>
+  | Map<string, NativeValue> | { [key: string]: NativeValue };
+export type AttributeValue =
+  | { S: string } | { N: string } | { B: string } | { BOOL: boolean } | { NULL: true }
+  | { L: AttributeValue[] } | { M: Record<string, AttributeValue> }
+  | { SS: string[] } | { NS: string[] } | { BS: string[] };
+export interface MarshallOptions {
+  /** Leave out undefined values in maps, lists and sets instead of failing. */
+  removeUndefinedValues?: boolean;
+  /** Write empty strings, binaries and sets as NULL. */
+  convertEmptyValues?: boolean;
+  /** Write class instances (Date ...) as maps of their own properties instead of failing. */
+  convertClassInstanceToMap?: boolean;
+  /** Accept numbers beyond Number.MAX_SAFE_INTEGER (they may not be what was meant). */
+  allowImpreciseNumbers?: boolean;
+}
+export interface UnmarshallOptions {
+  /** Every number as a NumberValue. Default: numbers when exact, bigint for long integers, NumberValue otherwise. */
+  wrapNumbers?: boolean;
+}
+export interface DynamoDBOptions {
+  region: string;
+  credentials: CredentialsSource;
+  /** Overrides `https://dynamodb.<region>.amazonaws.com/`. */
+  endpoint?: string;
+  maxAttempts?: number;
+  marshallOptions?: MarshallOptions;
+  unmarshallOptions?: UnmarshallOptions;
+  /** Take and return AttributeValues as they are on the wire. */
+  raw?: boolean;
+}
+/** DynamoDB's own input and output shapes, with plain values where it has AttributeValues. */
+export type DynamoDBInput = Record<string, any>;
+export type DynamoDBOutput = Record<string, any>;
+"#;
+
+fn brand() -> JsValue {
+    js_sys::Symbol::for_("cognito-fetch.NumberValue").into()
+}
+
+fn number_value(text: &str) -> JsValue {
+    let o = Object::new();
+    set(&o, "value", &JsValue::from_str(text));
+    let _ = Reflect::set(&o, &brand(), &JsValue::TRUE);
+    o.into()
+}
+
+fn bytes_of(v: &JsValue) -> Option<Vec<u8>> {
+    if let Some(buf) = v.dyn_ref::<ArrayBuffer>() {
+        return Some(Uint8Array::new(buf).to_vec());
+    }
+    if ArrayBuffer::is_view(v) {
+        let buf = get(v, "buffer").ok()?;
+        let offset = get(v, "byteOffset").ok()?.as_f64()? as u32;
+        let len = get(v, "byteLength").ok()?.as_f64()? as u32;
+        return Some(Uint8Array::new_with_byte_offset_and_length(&buf, offset, len).to_vec());
+    }
+    None
+}
+
+fn entries(v: &JsValue) -> Result<Vec<(String, Native)>> {
+    Object::entries(v.unchecked_ref()).iter().map(|e| {
+        let pair: Array = e.unchecked_into();
+        Ok((pair.get(0).as_string().unwrap_or_default(), native(&pair.get(1))?))
+    }).collect()
+}
+
+/// A JS value as [`Native`].
+fn native(v: &JsValue) -> Result<Native> {
+    if v.is_undefined() {
+        return Ok(Native::Undefined);
+    }
+    if v.is_null() {
+        return Ok(Native::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Native::Bool(b));
+    }
+    if let Some(n) = v.as_f64() {
+        let text = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
+        return Ok(Native::Number(n, text));
+    }
+    if v.is_bigint() {
+        let text: String = v.unchecked_ref::<js_sys::BigInt>().to_string(10).map(String::from).unwrap_or_default();
+        return Ok(Native::Exact(text));
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Native::String(s));
+    }
+    if let Some(b) = bytes_of(v) {
+        return Ok(Native::Bytes(b));
+    }
+    if Array::is_array(v) {
+        return Ok(Native::List(Array::from(v).iter().map(|i| native(&i)).collect::<Result<_>>()?));
+    }
+    if let Some(set) = v.dyn_ref::<js_sys::Set>() {
+        return Ok(Native::Set(Array::from(set).iter().map(|i| native(&i)).collect::<Result<_>>()?));
+    }
+    if let Some(map) = v.dyn_ref::<js_sys::Map>() {
+        return Ok(Native::Map(Array::from(map).iter().map(|e| {
+            let pair: Array = e.unchecked_into();
+            let key = pair.get(0).as_string().ok_or_else(|| Error::new(ddb::MARSHALL_ERROR, "Map keys must be strings"))?;
+            Ok((key, native(&pair.get(1))?))
+        }).collect::<Result<_>>()?));
+    }
+    if !v.is_object() {
+        return Err(Error::new(ddb::MARSHALL_ERROR, "functions and symbols cannot be stored in DynamoDB"));
+    }
+    // A NumberValue: ours (branded) or @aws-sdk/lib-dynamodb's class.
+    let proto = Object::get_prototype_of(v);
+    let class_name = str_field(&get(v, "constructor").unwrap_or(JsValue::UNDEFINED), "name");
+    if Reflect::get(v, &brand()).map(|b| b.is_truthy()).unwrap_or(false) || class_name.as_deref() == Some("NumberValue") {
+        if let Some(text) = str_field(v, "value") {
+            return Ok(Native::Exact(text));
+        }
+    }
+    let plain = proto.is_null() || Object::get_prototype_of(&proto).is_null();
+    let members = entries(v)?;
+    if plain {
+        Ok(Native::Map(members))
+    } else {
+        let name = String::from(v.unchecked_ref::<Object>().to_string());
+        Ok(Native::Instance(name, members))
+    }
+}
+
+/// An AttributeValue as the wire's JSON object.
+fn attr_js(a: &Attr) -> JsValue {
+    let o = Object::new();
+    let strings = |v: &[String]| v.iter().map(|s| JsValue::from_str(s)).collect::<Array>();
+    match a {
+        Attr::S(s) => set(&o, "S", &JsValue::from_str(s)),
+        Attr::N(n) => set(&o, "N", &JsValue::from_str(n)),
+        Attr::B(b) => set(&o, "B", &JsValue::from_str(&base64::encode(b))),
+        Attr::Bool(b) => set(&o, "BOOL", &JsValue::from_bool(*b)),
+        Attr::Null => set(&o, "NULL", &JsValue::TRUE),
+        Attr::L(items) => set(&o, "L", &items.iter().map(attr_js).collect::<Array>()),
+        Attr::M(m) => set(&o, "M", &members_js(m)),
+        Attr::SS(v) => set(&o, "SS", &strings(v)),
+        Attr::NS(v) => set(&o, "NS", &strings(v)),
+        Attr::BS(v) => set(&o, "BS", &v.iter().map(|b| JsValue::from_str(&base64::encode(b))).collect::<Array>()),
+    }
+    o.into()
+}
+
+fn members_js(m: &[(String, Attr)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in m {
+        set(&o, k, &attr_js(v));
+    }
+    o.into()
+}
+
+/// A map of plain values (an item, a key) as a map of AttributeValues.
+fn marshall_map(v: &JsValue, options: &Options) -> Result<JsValue> {
+    match native(v)? {
+        Native::Map(members) => Ok(members_js(&ddb::marshall_members(&members, options)?)),
+        _ => Err(Error::new(ddb::MARSHALL_ERROR, "items, keys and ExpressionAttributeValues must be objects")),
+    }
+}
+
+fn number_js(text: &str, wrap: bool) -> JsValue {
+    match (wrap, ddb::number_kind(text)) {
+        (false, NumberKind::Double) => JsValue::from_f64(js_sys::Number::parse_float(text)),
+        (false, NumberKind::BigInt) => js_sys::BigInt::new(&JsValue::from_str(text)).map(JsValue::from).unwrap_or_else(|_| number_value(text)),
+        _ => number_value(text),
+    }
+}
+
+fn bytes_js(b64: &JsValue) -> Result<JsValue> {
+    let bytes = base64::decode(&b64.as_string().unwrap_or_default()).map_err(|_| Error::new("InvalidResponse", "a binary attribute is not base64"))?;
+    Ok(Uint8Array::from(bytes.as_slice()).into())
+}
+
+/// An AttributeValue from the wire as a plain JS value.
+fn unmarshall_value(a: &JsValue, wrap: bool) -> Result<JsValue> {
+    let bad = || Error::new("InvalidResponse", "an attribute value has an unknown shape");
+    let keys = Object::keys(a.dyn_ref::<Object>().ok_or_else(bad)?);
+    let tag = keys.get(0).as_string().ok_or_else(bad)?;
+    let v = get(a, &tag)?;
+    let list = |f: &dyn Fn(&JsValue) -> Result<JsValue>| -> Result<Array> { Array::from(&v).iter().map(|i| f(&i)).collect() };
+    Ok(match tag.as_str() {
+        "S" | "BOOL" => v,
+        "NULL" => JsValue::NULL,
+        "N" => number_js(&v.as_string().unwrap_or_default(), wrap),
+        "B" => bytes_js(&v)?,
+        "L" => list(&|i| unmarshall_value(i, wrap))?.into(),
+        "M" => unmarshall_map(&v, wrap)?,
+        "SS" => js_sys::Set::new(&v).into(),
+        "NS" => js_sys::Set::new(&list(&|i| Ok(number_js(&i.as_string().unwrap_or_default(), wrap)))?.into()).into(),
+        "BS" => js_sys::Set::new(&list(&bytes_js)?.into()).into(),
+        _ => return Err(bad()),
+    })
+}
+
+fn unmarshall_map(m: &JsValue, wrap: bool) -> Result<JsValue> {
+    let o = Object::new();
+    for e in Object::entries(m.dyn_ref::<Object>().ok_or_else(|| Error::new("InvalidResponse", "an item is not an object"))?).iter() {
+        let pair: Array = e.unchecked_into();
+        set(&o, &pair.get(0).as_string().unwrap_or_default(), &unmarshall_value(&pair.get(1), wrap)?);
+    }
+    Ok(o.into())
+}
+
+/// Request members holding a map of values, and members holding a list of such maps.
+const VALUE_MAPS: [&str; 4] = ["Item", "Key", "ExpressionAttributeValues", "ExclusiveStartKey"];
+const VALUE_MAP_LISTS: [&str; 1] = ["Keys"];
+
+/// A copy of a request with every value map marshalled.
+fn marshall_request(v: &JsValue, options: &Options) -> Result<JsValue> {
+    if Array::is_array(v) {
+        return Ok(Array::from(v).iter().map(|i| marshall_request(&i, options)).collect::<Result<Array>>()?.into());
+    }
+    if !v.is_object() || v.is_function() {
+        return Ok(v.clone());
+    }
+    let out = Object::new();
+    for e in Object::entries(v.unchecked_ref()).iter() {
+        let pair: Array = e.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let converted = if VALUE_MAPS.contains(&key.as_str()) && value.is_object() {
+            marshall_map(&value, options)?
+        } else if VALUE_MAP_LISTS.contains(&key.as_str()) && Array::is_array(&value) {
+            Array::from(&value).iter().map(|i| marshall_map(&i, options)).collect::<Result<Array>>()?.into()
+        } else {
+            marshall_request(&value, options)?
+        };
+        set(&out, &key, &converted);
+    }
+    Ok(out.into())
+}
+
+/// Answer members holding a map of AttributeValues, and lists of such maps.
+const ANSWER_MAPS: [&str; 5] = ["Item", "Attributes", "LastEvaluatedKey", "Key", "ExclusiveStartKey"];
+const ANSWER_MAP_LISTS: [&str; 2] = ["Items", "Keys"];
+
+/// A copy of an answer with every AttributeValue map read back as plain values. `parent` is the member the
+/// value sits in: BatchGetItem's `Responses` maps tables to lists of items.
+fn unmarshall_answer(v: &JsValue, wrap: bool, parent: &str) -> Result<JsValue> {
+    if Array::is_array(v) {
+        return Ok(Array::from(v).iter().map(|i| unmarshall_answer(&i, wrap, "")).collect::<Result<Array>>()?.into());
+    }
+    if !v.is_object() {
+        return Ok(v.clone());
+    }
+    let out = Object::new();
+    for e in Object::entries(v.unchecked_ref()).iter() {
+        let pair: Array = e.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let converted = if ANSWER_MAPS.contains(&key.as_str()) && value.is_object() {
+            unmarshall_map(&value, wrap)?
+        } else if (ANSWER_MAP_LISTS.contains(&key.as_str()) || parent == "Responses") && Array::is_array(&value) {
+            Array::from(&value).iter().map(|i| unmarshall_map(&i, wrap)).collect::<Result<Array>>()?.into()
+        } else {
+            unmarshall_answer(&value, wrap, &key)?
+        };
+        set(&out, &key, &converted);
+    }
+    Ok(out.into())
+}
+
+fn read_options(v: &JsValue) -> Result<Options> {
+    if is_absent(v) {
+        return Ok(Options::default());
+    }
+    let flag = |k: &str| opt_bool(v, k).map(|b| b.unwrap_or(false));
+    Ok(Options {
+        remove_undefined_values: flag("removeUndefinedValues")?,
+        convert_empty_values: flag("convertEmptyValues")?,
+        convert_class_instance_to_map: flag("convertClassInstanceToMap")?,
+        allow_imprecise_numbers: flag("allowImpreciseNumbers")?,
+    })
+}
+
+fn wrap_numbers(v: &JsValue) -> Result<bool> {
+    if is_absent(v) {
+        return Ok(false);
+    }
+    Ok(opt_bool(v, "wrapNumbers")?.unwrap_or(false))
+}
+
+struct Inner {
+    signer: Signer,
+    endpoint: String,
+    region: String,
+    options: Options,
+    wrap: bool,
+    raw: bool,
+}
+
+impl Inner {
+    /// One call with a request already in wire form; the answer in wire form, or DynamoDB's coded error.
+    async fn call_wire(&self, operation: &str, body: &JsValue, signal: &JsValue) -> Result<JsValue> {
+        let text: String = JSON::stringify(body).map(String::from).map_err(|_| invalid("the request cannot be written as JSON (a cycle, or a bigint outside a value)"))?;
+        let req = Outgoing {
+            method: String::from("POST"),
+            url: self.endpoint.clone(),
+            headers: vec![(String::from("content-type"), String::from(ddb::CONTENT_TYPE)), (String::from("x-amz-target"), cat(&[ddb::TARGET_PREFIX, operation]))],
+            hashed: Some(text.as_bytes().to_vec()),
+            body: JsValue::from_str(&text),
+            service: String::from("dynamodb"),
+            region: self.region.clone(),
+            signal: signal.clone(),
+            // AWS's retry guidance: DynamoDB requests that were throttled or failed with 5xx were not applied.
+            idempotent: true,
+            extra: JsValue::UNDEFINED,
+        };
+        let response = self.signer.send(&req).await?;
+        let status = response.status();
+        let text = response.body_text().await?;
+        http::read_json(status, &text, response.header("x-amzn-errortype"))
+    }
+
+    async fn call(&self, operation: &str, input: &JsValue, options: &JsValue) -> Result<JsValue> {
+        if !input.is_object() {
+            return Err(invalid("expected the operation's input object"));
+        }
+        let signal = if options.is_object() { get(options, "signal")? } else { JsValue::UNDEFINED };
+        let mut body = if self.raw { input.clone() } else { marshall_request(input, &self.options)? };
+        let answer = self.call_wire(operation, &body, &signal).await?;
+        // Batch operations: send what DynamoDB left unprocessed again, with backoff, and gather the results.
+        let pending = match operation {
+            "BatchWriteItem" => Some("UnprocessedItems"),
+            "BatchGetItem" => Some("UnprocessedKeys"),
+            _ => None,
+        };
+        if let Some(member) = pending {
+            let mut round = 1;
+            loop {
+                let left = get(&answer, member)?;
+                let empty = !left.is_object() || Object::keys(left.unchecked_ref::<Object>()).length() == 0;
+                if empty || round > ddb::MAX_BATCH_RETRIES {
+                    break;
+                }
+                http::sleep(retry::backoff_ms(round, (js_sys::Math::random() * 4_294_967_296.0) as u32)).await;
+                round += 1;
+                let next = Object::assign(&Object::new(), body.unchecked_ref());
+                set(&next, "RequestItems", &left);
+                body = next.into();
+                let more = self.call_wire(operation, &body, &signal).await?;
+                if member == "UnprocessedKeys" {
+                    merge_responses(&answer, &more)?;
+                }
+                set(answer.unchecked_ref(), member, &get(&more, member)?);
+            }
+        }
+        if self.raw {
+            Ok(answer)
+        } else {
+            unmarshall_answer(&answer, self.wrap, "")
+        }
+    }
+}
+
+/// Adds BatchGetItem's `Responses` of `more` to those of `answer`, table by table.
+fn merge_responses(answer: &JsValue, more: &JsValue) -> Result<()> {
+    let target = get(answer, "Responses")?;
+    let target: Object = if target.is_object() { target.unchecked_into() } else { Object::new() };
+    let extra = get(more, "Responses")?;
+    if extra.is_object() {
+        for e in Object::entries(extra.unchecked_ref()).iter() {
+            let pair: Array = e.unchecked_into();
+            let table = pair.get(0).as_string().unwrap_or_default();
+            let have = get(&target, &table)?;
+            let merged = if Array::is_array(&have) { Array::from(&have).concat(&Array::from(&pair.get(1))) } else { Array::from(&pair.get(1)) };
+            set(&target, &table, &merged);
+        }
+    }
+    set(answer.unchecked_ref(), "Responses", &target);
+    Ok(())
+}
+
+/// Every operation runs through this one future type.
+fn run(inner: Rc<Inner>, operation: String, input: JsValue, options: JsValue) -> Promise {
+    super::promise(alloc::boxed::Box::pin(async move { inner.call(&operation, &input, &options).await }))
+}
+
+#[wasm_bindgen(js_name = DynamoDB)]
+pub struct DynamoDB {
+    inner: Rc<Inner>,
+}
+
+macro_rules! operations {
+    ($($js:literal $rust:ident $op:literal),* $(,)?) => {
+        #[wasm_bindgen(js_class = DynamoDB)]
+        impl DynamoDB {
+            #[wasm_bindgen(constructor)]
+            pub fn new(#[wasm_bindgen(unchecked_param_type = "DynamoDBOptions")] options: JsValue) -> core::result::Result<DynamoDB, JsValue> {
+                (|| {
+                    let signer = Signer::from_options(&options)?;
+                    let region = opt_string(&options, "region")?.ok_or_else(|| invalid("region is required"))?;
+                    let endpoint = opt_string(&options, "endpoint")?.unwrap_or_else(|| cat(&["https://dynamodb.", &region, ".amazonaws.com/"]));
+                    let inner = Inner {
+                        signer,
+                        endpoint,
+                        region,
+                        options: read_options(&get(&options, "marshallOptions")?)?,
+                        wrap: wrap_numbers(&get(&options, "unmarshallOptions")?)?,
+                        raw: opt_bool(&options, "raw")?.unwrap_or(false),
+                    };
+                    Ok(DynamoDB { inner: Rc::new(inner) })
+                })()
+                .map_err(to_js)
+            }
+
+            /// Any DynamoDB operation by name (`"DescribeTable"`, ...), values marshalled like the helpers'.
+            #[wasm_bindgen(unchecked_return_type = "Promise<DynamoDBOutput>")]
+            pub fn send(
+                &self,
+                operation: String,
+                #[wasm_bindgen(unchecked_param_type = "DynamoDBInput")] input: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] options: JsValue,
+            ) -> Promise {
+                run(self.inner.clone(), operation, input, options)
+            }
+
+            $(
+                #[doc = concat!("DynamoDB ", $op, ".")]
+                #[wasm_bindgen(js_name = $js, unchecked_return_type = "Promise<DynamoDBOutput>")]
+                pub fn $rust(
+                    &self,
+                    #[wasm_bindgen(unchecked_param_type = "DynamoDBInput")] input: JsValue,
+                    #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] options: JsValue,
+                ) -> Promise {
+                    run(self.inner.clone(), String::from($op), input, options)
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    "getItem" get_item "GetItem",
+    "putItem" put_item "PutItem",
+    "updateItem" update_item "UpdateItem",
+    "deleteItem" delete_item "DeleteItem",
+    "query" query "Query",
+    "scan" scan "Scan",
+    "batchGetItem" batch_get_item "BatchGetItem",
+    "batchWriteItem" batch_write_item "BatchWriteItem",
+    "transactWriteItems" transact_write_items "TransactWriteItems",
+    "transactGetItems" transact_get_items "TransactGetItems",
+}
+
+/// A plain object (an item) as a map of AttributeValues.
+#[wasm_bindgen(unchecked_return_type = "Record<string, AttributeValue>")]
+pub fn marshall(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, NativeValue>")] item: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MarshallOptions")] options: JsValue,
+) -> core::result::Result<JsValue, JsValue> {
+    (|| marshall_map(&item, &read_options(&options)?))().map_err(to_js)
+}
+
+/// A map of AttributeValues (an item) as a plain object.
+#[wasm_bindgen(unchecked_return_type = "Record<string, NativeValue>")]
+pub fn unmarshall(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, AttributeValue>")] item: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "UnmarshallOptions")] options: JsValue,
+) -> core::result::Result<JsValue, JsValue> {
+    (|| unmarshall_map(&item, wrap_numbers(&options)?))().map_err(to_js)
+}
+
+/// An exact number from its decimal text, for numbers a JS number cannot hold.
+#[wasm_bindgen(js_name = numberValue, unchecked_return_type = "NumberValue")]
+pub fn number_value_js(text: String) -> core::result::Result<JsValue, JsValue> {
+    if !ddb::is_number_text(&text) {
+        return Err(to_js(Error::new(ddb::MARSHALL_ERROR, "numberValue takes a decimal number's text")));
+    }
+    Ok(number_value(&text))
+}
