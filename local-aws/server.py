@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.app import LocalAws, MotoApps
     from local_aws.cognito import CognitoLayer, Settings
     from local_aws.credentials import Credential, CredentialStore
+    from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
     from local_aws.seed import seed
 
@@ -66,11 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     moto = MotoApps()
     moto.warm_up(service.name for service in routing.ALL_SERVICES)
     cognito = CognitoLayer(Settings.from_config(config.get("cognito")))
+    identity = IdentityLayer.from_config(config, store)
     app = LocalAws(
-        region=config["region"], credentials=store, state=lambda: state, moto=moto, cognito=cognito, verbose=args.verbose
+        region=config["region"],
+        credentials=store,
+        state=lambda: state,
+        moto=moto,
+        cognito=cognito,
+        identity=identity,
+        verbose=args.verbose,
     )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
     endpoint = f"http://{LOOPBACK}:{server.server_port}"
+    identity.set_endpoint(endpoint)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

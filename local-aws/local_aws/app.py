@@ -26,6 +26,7 @@ from moto.moto_server.werkzeug_app import create_backend_app
 
 from . import cors, errors, routing
 from .cognito import CognitoLayer
+from .identity import IdentityLayer
 from .credentials import CredentialStore
 from .errors import AuthError, AwsError
 from .sigv4 import IncomingRequest, Verifier
@@ -136,6 +137,7 @@ class LocalAws:
         verifier: Verifier | None = None,
         moto: MotoApps | None = None,
         cognito: CognitoLayer | None = None,
+        identity: IdentityLayer | None = None,
         verbose: bool = False,
     ) -> None:
         self.region = region
@@ -144,6 +146,7 @@ class LocalAws:
         self.verifier = verifier or Verifier(credentials, region)
         self.moto = moto or MotoApps()
         self.cognito = cognito or CognitoLayer()
+        self.identity = identity or IdentityLayer(credentials=credentials)
         self.verbose = verbose
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -172,6 +175,11 @@ class LocalAws:
         if environ.get("PATH_INFO") == OUTBOX_PATH:
             return self._outbox(environ, method, finish)
 
+        # Identity pools / STS web identity: /__local/settings, /__local/oidc/*, /__local/identity/* (identity/layer.py).
+        answer = self.identity.local(environ, method)
+        if answer is not None:
+            return self._answer(answer, method, finish)
+
         body = read_body(environ)
         raw_path, raw_query = raw_path_and_query(environ)
         headers = request_headers(environ)
@@ -187,6 +195,12 @@ class LocalAws:
             return self._error(failure.for_protocol(service.protocol), service, method, finish)
         except AwsError as failure:
             return self._error(failure, routing.UNKNOWN_JSON_SERVICE, method, finish)
+
+        # Identity pools (GetId, GetCredentialsForIdentity, ...) and STS AssumeRoleWithWebIdentity (identity/layer.py).
+        if service in (routing.COGNITO_IDENTITY, routing.STS) and route.operation:
+            answer = self.identity.handle(service, route.operation, method, headers, body, raw_query)
+            if answer is not None:
+                return self._answer(answer, method, finish)
 
         if service is routing.COGNITO_IDP and route.operation:
             try:
@@ -236,6 +250,12 @@ class LocalAws:
             return [payload]
         finish("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Content-Length", str(len(payload)))])
         return [b"" if method == "HEAD" else payload]
+
+    @staticmethod
+    def _answer(answer: tuple[str, list[tuple[str, str]], bytes], method: str, finish: Callable) -> list[bytes]:
+        status, headers, body = answer
+        finish(status, headers)
+        return [b"" if method == "HEAD" else body]
 
     @staticmethod
     def _error(error: AwsError, service: routing.Service, method: str, finish: Callable) -> list[bytes]:

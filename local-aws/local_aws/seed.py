@@ -10,6 +10,8 @@ from __future__ import annotations
 import boto3
 from botocore.config import Config
 
+from .identity import oidc
+
 
 def seed(endpoint: str, config: dict) -> dict:
     """Creates the user pools and app clients, identity pool, bucket and table; returns the state dict."""
@@ -37,7 +39,8 @@ def seed(endpoint: str, config: dict) -> dict:
     mfa = _seed_user_pool(idp, config["mfaUserPool"]) if config.get("mfaUserPool") else None
 
     identity_config = config["identityPool"]
-    identity_pool_id = client("cognito-identity").create_identity_pool(
+    identity = client("cognito-identity")
+    identity_pool_id = identity.create_identity_pool(
         IdentityPoolName=identity_config["name"],
         AllowUnauthenticatedIdentities=identity_config.get("allowUnauthenticatedIdentities", True),
         CognitoIdentityProviders=[
@@ -47,7 +50,14 @@ def seed(endpoint: str, config: dict) -> dict:
                 "ServerSideTokenCheck": False,
             }
         ],
+        # The local OIDC provider (/__local/oidc), as an IAM OIDC provider the pool trusts.
+        OpenIdConnectProviderARNs=[oidc.provider_arn(endpoint)],
     )["IdentityPoolId"]
+    roles = {
+        "authenticated": identity_config["authenticatedRole"]["arn"],
+        "unauthenticated": identity_config["unauthenticatedRole"]["arn"],
+    }
+    identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles=roles)
 
     bucket = config["bucket"]
     if region == "us-east-1":  # us-east-1 takes no LocationConstraint
@@ -89,6 +99,12 @@ def seed(endpoint: str, config: dict) -> dict:
         state["mfaClientId"] = mfa["clientId"]
         state["mfaUsers"] = mfa["users"]
     state["outbox"] = f"{endpoint}/__local/outbox"
+    state["credentialSeconds"] = int(identity_config.get("credentialSeconds", 3600))
+    state["authenticatedRoleArn"] = roles["authenticated"]
+    state["unauthenticatedRoleArn"] = roles["unauthenticated"]
+    state["oidcProvider"] = oidc.provider_name(endpoint)
+    state["oidcAudience"] = ((config.get("oidc") or {}).get("audiences") or ["cognito-fetch-local"])[0]
+    state["oidcToken"] = f"{oidc.issuer(endpoint)}/token"
     return state
 
 

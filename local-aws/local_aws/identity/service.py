@@ -1,0 +1,551 @@
+"""Cognito identity pools (``AWSCognitoIdentityService.*``) that local-aws answers itself.
+
+moto keeps the identity pools (CreateIdentityPool, DescribeIdentityPool, UpdateIdentityPool,
+... still go to moto), but its GetId accepts any token and returns a new id on every call,
+and its GetCredentialsForIdentity hands out one hard-coded key. ``IdentityPools`` answers
+GetId, GetCredentialsForIdentity, GetOpenIdToken, DeleteIdentities, DescribeIdentity,
+ListIdentities, SetIdentityPoolRoles and GetIdentityPoolRoles against moto's pool objects,
+with identities and logins kept here:
+
+* every ``Logins`` token is verified (RS256 signature against the provider's JWKS, issuer =
+  Logins key, audience = an app client / OIDC audience configured for the pool, not expired,
+  an ID token) before anything else happens;
+* one identity per (pool, provider, subject), created by the first GetId with that login;
+  GetId without logins makes a new guest identity each time;
+* credentials are fresh temporary keys per call, registered in the SigV4 ``CredentialStore``
+  with the pool's role and the identity id (for the IAM evaluator), valid for
+  ``credential_seconds``.
+
+Error types and messages are Cognito's; where the wording comes from real responses rather
+than the API reference, the source is cited next to the code, and README.md lists the
+remaining guesses.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import secrets
+import string
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from moto.cognitoidentity.models import cognitoidentity_backends
+from moto.cognitoidp.models import cognitoidp_backends
+from moto.utilities.utils import load_resource
+
+from ..credentials import Credential, CredentialStore
+from ..errors import AwsError
+from . import jwt
+from .oidc import LocalOidc
+
+COGNITO_IDENTITY_ISSUER = "https://cognito-identity.amazonaws.com"
+# "The OpenID token is valid for 10 minutes."
+# https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html
+OPEN_ID_TOKEN_SECONDS = 600
+
+# Messages as Cognito sends them (quoted in issues of AWS's own SDKs: amazon-cognito-identity-js
+# #7, #91, #153, #407; aws-sdk-ios #2570; amplify-js #2443; aws-sdk-android #175; aws-sdk-js-v3 #3113).
+NOT_OIDC = "Invalid login token. Not a valid OpenId Connect identity token."
+ISSUER_MISMATCH = "Invalid login token. Issuer doesn't match providerName"
+UNSUPPORTED_PROVIDER = "Token is not from a supported provider of this identity pool."
+CANNOT_VERIFY = "Invalid login token. Couldn't verify signed token."
+INCORRECT_AUDIENCE = "Invalid login token. Incorrect token audience."
+LOGINS_DONT_MATCH = "Logins don't match. Please include at least one valid login for this identity or identity pool."
+UNAUTHENTICATED_NOT_SUPPORTED = "Unauthenticated access is not supported for this identity pool."
+INVALID_POOL_CONFIGURATION = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
+LOGIN_CONFLICT = "Logins are already linked to different identities."
+
+_ID_PATTERN = re.compile(r"[\w-]+:[0-9a-f-]+")
+_KEY_ALPHABET = string.ascii_uppercase + string.digits
+_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
+
+
+class IdentityError(AwsError):
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(status, code, message)
+
+
+def _not_authorized(message: str) -> IdentityError:
+    return IdentityError("NotAuthorizedException", message)
+
+
+def _validation(value: Any, member: str, constraint: str) -> IdentityError:
+    # The AWS front end's validation message (coral), e.g. for a malformed IdentityPoolId.
+    shown = "null" if value is None else f"'{value}'"
+    return IdentityError("ValidationException", f"1 validation error detected: Value {shown} at '{member}' failed to satisfy constraint: {constraint}")
+
+
+def _identifier(params: dict, name: str) -> str:
+    """IdentityId / IdentityPoolId: required, ``[\\w-]+:[0-9a-f-]+``, 1-55 characters."""
+    value = params.get(name)
+    member = name[0].lower() + name[1:]
+    if value is None:
+        raise _validation(None, member, "Member must not be null")
+    if not isinstance(value, str) or not value:
+        raise IdentityError("SerializationException", f"Invalid value for {name}")
+    if len(value) > 55:
+        raise _validation(value, member, "Member must have length less than or equal to 55")
+    if not _ID_PATTERN.fullmatch(value):
+        raise _validation(value, member, "Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+")
+    return value
+
+
+def _strip_scheme(url: str) -> str:
+    return url.split("://", 1)[1] if "://" in url else url
+
+
+@dataclass
+class Settings:
+    """Run-time settings (``/__local/settings``)."""
+
+    credential_seconds: int = 3600  # lifetime of the temporary credentials issued from then on
+    open_id_token_seconds: int = OPEN_ID_TOKEN_SECONDS  # lifetime of GetOpenIdToken's tokens
+
+    def to_json(self) -> dict:
+        return {"credentialSeconds": self.credential_seconds, "openIdTokenSeconds": self.open_id_token_seconds}
+
+    def update(self, data: Any) -> None:
+        """Raises ValueError (nothing is changed) for unknown keys or bad values."""
+        if not isinstance(data, dict):
+            raise ValueError('send a JSON object, e.g. {"credentialSeconds": 2}')
+        names = {"credentialSeconds": "credential_seconds", "openIdTokenSeconds": "open_id_token_seconds"}
+        unknown = set(data) - set(names)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        for key, value in data.items():
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 43200:
+                raise ValueError(f'"{key}" must be an integer number of seconds from 1 to 43200')
+        for key, value in data.items():
+            setattr(self, names[key], value)
+
+
+@dataclass
+class Identity:
+    identity_id: str
+    pool_id: str
+    created: float
+    modified: float
+    logins: dict[str, str] = field(default_factory=dict)  # provider name -> subject
+    merged_into: str | None = None  # a guest identity merged into another one is disabled
+
+    def describe(self) -> dict:
+        return {
+            "IdentityId": self.identity_id,
+            "Logins": sorted(self.logins),
+            "CreationDate": self.created,
+            "LastModifiedDate": self.modified,
+        }
+
+
+@dataclass(frozen=True)
+class Login:
+    """A verified Logins entry."""
+
+    provider: str
+    subject: str
+    user_pool: bool
+
+
+@dataclass(frozen=True)
+class IssuedCredentials:
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: int  # epoch seconds
+
+
+class IdentityPools:
+    def __init__(self, *, credentials: CredentialStore, settings: Settings | None = None, oidc: LocalOidc | None = None) -> None:
+        self.credentials = credentials
+        self.settings = settings or Settings()
+        self.oidc = oidc
+        self.key = jwt.SigningKey()  # signs GetOpenIdToken tokens (served at /__local/identity/.well-known/jwks.json)
+        self._lock = threading.RLock()
+        self.identities: dict[str, Identity] = {}
+        self.links: dict[tuple[str, str, str], str] = {}  # (pool id, provider, subject) -> identity id
+        self.roles: dict[str, dict[str, str]] = {}  # pool id -> {"authenticated": arn, "unauthenticated": arn}
+        self._issued: list[tuple[str, int]] = []  # (access key id, expiration) of the keys handed out
+        self._user_pool_jwks = load_resource("cognitoidp/resources/jwks-public.json")
+        self.HANDLERS: dict[str, Callable[[dict], dict]] = {
+            "GetId": self.get_id,
+            "GetCredentialsForIdentity": self.get_credentials_for_identity,
+            "GetOpenIdToken": self.get_open_id_token,
+            "DeleteIdentities": self.delete_identities,
+            "DescribeIdentity": self.describe_identity,
+            "ListIdentities": self.list_identities,
+            "SetIdentityPoolRoles": self.set_identity_pool_roles,
+            "GetIdentityPoolRoles": self.get_identity_pool_roles,
+        }
+
+    # ------------------------------------------------------------------ entry point
+
+    def handle(self, operation: str, body: bytes) -> dict | None:
+        """The JSON answer for ``operation``, or None to let moto answer. Raises AwsError."""
+        handler = self.HANDLERS.get(operation)
+        if handler is None:
+            return None
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            params = None
+        if not isinstance(params, dict):
+            raise IdentityError("SerializationException", "Start of structure or map found where not expected.")
+        with self._lock:
+            return handler(params)
+
+    # ------------------------------------------------------------------ moto lookups
+
+    @staticmethod
+    def _pool(pool_id: str):
+        for regions in list(cognitoidentity_backends.values()):
+            for region, backend in list(regions.items()):
+                if region != "global" and pool_id in backend.identity_pools:
+                    return backend.identity_pools[pool_id]
+        raise IdentityError("ResourceNotFoundException", f"IdentityPool '{pool_id}' not found.")
+
+    @staticmethod
+    def _user_pool_exists(pool_id: str) -> bool:
+        for regions in list(cognitoidp_backends.values()):
+            for region, backend in list(regions.items()):
+                if region != "global" and pool_id in backend.user_pools:
+                    return True
+        return False
+
+    def _identity(self, identity_id: str) -> Identity:
+        identity = self.identities.get(identity_id)
+        if identity is None:
+            raise IdentityError("ResourceNotFoundException", f"Identity '{identity_id}' not found.")
+        if identity.merged_into is not None:
+            # A guest identity merged into the identity its login already had is disabled;
+            # Cognito then answers (aws-amplify/amplify-js#6616, aws-amplify/aws-sdk-android#175):
+            raise _not_authorized(f"Access to Identity '{identity_id}' is forbidden.")
+        return identity
+
+    # ------------------------------------------------------------------ logins
+
+    def _verify_logins(self, pool, logins: Any) -> list[Login]:
+        if logins is None:
+            return []
+        if not isinstance(logins, dict) or not all(isinstance(v, str) for v in logins.values()):
+            raise IdentityError("SerializationException", "Logins must be a map of provider names to tokens")
+        if len(logins) > 10:
+            raise _validation("{...}", "logins", "Member must have length less than or equal to 10")
+        return [self._verify_login(pool, provider, token) for provider, token in logins.items()]
+
+    def _verify_login(self, pool, provider: str, token: str) -> Login:
+        """One Logins entry, checked the way Cognito checks an OpenID Connect ID token:
+        issuer = provider name, provider configured for the pool, signature, audience,
+        expiry, and (user pools) an ID token, not an access token."""
+        try:
+            parsed = jwt.parse(token)
+        except jwt.MalformedToken:
+            raise _not_authorized(NOT_OIDC) from None
+        claims = parsed.claims
+        iss = claims.get("iss")
+        if not isinstance(iss, str) or _strip_scheme(iss) != provider:
+            raise _not_authorized(ISSUER_MISMATCH)
+
+        if provider.startswith("cognito-idp."):
+            # Logins key cognito-idp.<region>.amazonaws.com/<userPoolId>; the pool lists it in
+            # CognitoIdentityProviders, once per app client it accepts.
+            # https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-integrating-user-pools-with-identity-pools.html
+            clients = [
+                entry.get("ClientId")
+                for entry in (pool.cognito_identity_providers or [])
+                if isinstance(entry, dict) and entry.get("ProviderName") == provider
+            ]
+            if not clients:
+                raise _not_authorized(UNSUPPORTED_PROVIDER)
+            user_pool_id = provider.rsplit("/", 1)[-1]
+            # Every local user pool signs with moto's key, served at /<userPoolId>/.well-known/jwks.json.
+            if not self._user_pool_exists(user_pool_id) or not jwt.verify_signature(parsed, self._user_pool_jwks):
+                raise _not_authorized(CANNOT_VERIFY)
+            if "aud" not in claims:
+                # What an access token (client_id, no aud) gets (amazon-cognito-identity-js#7).
+                raise _not_authorized("Invalid login token. Missing a required claim: aud")
+            if claims["aud"] not in clients:
+                # An app client that is not a provider of the pool (amazon-cognito-identity-js#7, amplify-js#2067).
+                raise _not_authorized(UNSUPPORTED_PROVIDER)
+            self._check_expiry(claims)
+            if claims.get("token_use") != "id":
+                raise _not_authorized(NOT_OIDC)
+            return Login(provider, self._subject(claims), user_pool=True)
+
+        oidc = self.oidc
+        if oidc is not None and oidc.endpoint and provider == oidc.provider and oidc.provider_arn in (pool.open_id_connect_provider_arns or []):
+            if not jwt.verify_signature(parsed, oidc.key.jwks()):
+                raise _not_authorized(CANNOT_VERIFY)
+            aud = claims.get("aud")
+            if aud is None:
+                raise _not_authorized("Invalid login token. Missing a required claim: aud")
+            audiences = aud if isinstance(aud, list) else [aud]
+            if not any(a in oidc.audiences for a in audiences):
+                raise _not_authorized(INCORRECT_AUDIENCE)
+            self._check_expiry(claims)
+            return Login(provider, self._subject(claims), user_pool=False)
+
+        raise _not_authorized(UNSUPPORTED_PROVIDER)
+
+    @staticmethod
+    def _check_expiry(claims: dict) -> None:
+        exp = claims.get("exp")
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+            raise _not_authorized("Invalid login token. Missing a required claim: exp")
+        now = int(time.time())
+        if now >= exp:
+            # "Invalid login token. Token expired: 1589092400 >= 1589092129" (aws-sdk-ios#2570): now >= exp.
+            raise _not_authorized(f"Invalid login token. Token expired: {now} >= {int(exp)}")
+
+    @staticmethod
+    def _subject(claims: dict) -> str:
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise _not_authorized("Invalid login token. Missing a required claim: sub")
+        return sub
+
+    # ------------------------------------------------------------------ identities
+
+    def _new_identity(self, pool) -> Identity:
+        region = pool.identity_pool_id.split(":", 1)[0]
+        now = time.time()
+        identity = Identity(f"{region}:{uuid.uuid4()}", pool.identity_pool_id, now, now)
+        self.identities[identity.identity_id] = identity
+        return identity
+
+    def _owners(self, pool_id: str, logins: list[Login]) -> set[str]:
+        return {
+            self.links[(pool_id, login.provider, login.subject)]
+            for login in logins
+            if (pool_id, login.provider, login.subject) in self.links
+        }
+
+    def _link(self, identity: Identity, logins: list[Login]) -> None:
+        for login in logins:
+            key = (identity.pool_id, login.provider, login.subject)
+            if self.links.get(key) != identity.identity_id:
+                self.links[key] = identity.identity_id
+                identity.logins[login.provider] = login.subject
+                identity.modified = time.time()
+
+    def _authorize(self, pool, identity: Identity, logins: list[Login]) -> Identity:
+        """Which identity the caller gets for ``identity`` + verified ``logins``; links new
+        logins and merges a guest identity into the one its login already belongs to."""
+        if not logins:
+            if identity.logins:
+                # An authenticated identity needs one of its logins.
+                raise _not_authorized(LOGINS_DONT_MATCH)
+            if not pool.allow_unauthenticated_identities:
+                raise _not_authorized(UNAUTHENTICATED_NOT_SUPPORTED)
+            return identity
+        owners = self._owners(pool.identity_pool_id, logins)
+        if identity.logins:
+            if identity.identity_id not in owners:
+                raise _not_authorized(LOGINS_DONT_MATCH)
+            if len(owners) > 1:
+                raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
+            self._link(identity, logins)
+            return identity
+        # A guest identity signing in. A login nobody has yet is linked to it (the guest keeps
+        # its id); a login that already has an identity wins: Cognito merges the guest into
+        # that identity, whose id the caller gets back ("Amazon Cognito makes sure that an old
+        # identity retains the same unique identifier as the new one, and that the profile data
+        # is merged"; the SDKs report the change as identityChanged(old, new)).
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/switching-identities.html
+        if len(owners) > 1:
+            raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
+        if not owners:
+            self._link(identity, logins)
+            return identity
+        survivor = self.identities[owners.pop()]
+        identity.merged_into = survivor.identity_id
+        identity.modified = time.time()
+        self._link(survivor, logins)
+        return survivor
+
+    def _remove(self, identity: Identity) -> None:
+        self.identities.pop(identity.identity_id, None)
+        for key in [k for k, v in self.links.items() if v == identity.identity_id]:
+            del self.links[key]
+
+    # ------------------------------------------------------------------ credentials
+
+    def issue_credentials(self, *, role_arn: str, identity_id: str | None, seconds: int | None = None) -> IssuedCredentials:
+        """A fresh temporary key (``ASIA`` + 16), registered in the SigV4 credential store
+        until it expires. Also used by STS AssumeRoleWithWebIdentity."""
+        seconds = self.settings.credential_seconds if seconds is None else seconds
+        issued = IssuedCredentials(
+            access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
+            secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
+            session_token="IQoJb3JpZ2luX2Vj" + base64.b64encode(secrets.token_bytes(600)).decode("ascii"),
+            # Whole seconds (the API's Expiration), never shorter than asked for.
+            expiration=math.ceil(time.time() + seconds),
+        )
+        self._forget_expired()
+        self._issued.append((issued.access_key_id, issued.expiration))
+        self.credentials.add(
+            Credential(
+                access_key_id=issued.access_key_id,
+                secret_access_key=issued.secret_access_key,
+                session_token=issued.session_token,
+                expiration=datetime.fromtimestamp(issued.expiration, timezone.utc),
+                role_arn=role_arn,
+                identity_id=identity_id,
+            )
+        )
+        return issued
+
+    def _forget_expired(self) -> None:
+        """Keys expired for over a day go (AWS answers ExpiredToken for a while, then
+        stops recognising the key; we keep them long enough for any test)."""
+        cutoff = time.time() - 86400
+        keep = []
+        for key, expiration in self._issued:
+            if expiration < cutoff:
+                self.credentials.remove(key)
+            else:
+                keep.append((key, expiration))
+        self._issued = keep
+
+    def _role(self, pool, authenticated: bool) -> str:
+        role = self.roles.get(pool.identity_pool_id, {}).get("authenticated" if authenticated else "unauthenticated")
+        if not role:
+            raise IdentityError("InvalidIdentityPoolConfigurationException", INVALID_POOL_CONFIGURATION)
+        return role
+
+    # ------------------------------------------------------------------ operations
+
+    def get_id(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetId.html"""
+        pool = self._pool(_identifier(p, "IdentityPoolId"))
+        logins = self._verify_logins(pool, p.get("Logins"))
+        if not logins:
+            if not pool.allow_unauthenticated_identities:
+                raise _not_authorized(UNAUTHENTICATED_NOT_SUPPORTED)
+            return {"IdentityId": self._new_identity(pool).identity_id}
+        owners = self._owners(pool.identity_pool_id, logins)
+        if len(owners) > 1:
+            raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
+        identity = self.identities[owners.pop()] if owners else self._new_identity(pool)
+        self._link(identity, logins)
+        return {"IdentityId": identity.identity_id}
+
+    def _caller(self, p: dict) -> tuple[Any, Identity, list[Login]]:
+        """The pool, the identity the caller gets and its verified logins (GetCredentialsForIdentity, GetOpenIdToken)."""
+        identity = self._identity(_identifier(p, "IdentityId"))
+        pool = self._pool(identity.pool_id)
+        logins = self._verify_logins(pool, p.get("Logins"))
+        return pool, self._authorize(pool, identity, logins), logins
+
+    def get_credentials_for_identity(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetCredentialsForIdentity.html"""
+        pool, identity, logins = self._caller(p)
+        role = self._role(pool, authenticated=bool(logins))
+        custom = p.get("CustomRoleArn")
+        if custom is not None and custom != role:
+            # Without role mappings there is only one role to assume (see README.md).
+            raise IdentityError("InvalidParameterException", "CustomRoleArn is not a role this identity can assume.")
+        issued = self.issue_credentials(role_arn=role, identity_id=identity.identity_id)
+        return {
+            "IdentityId": identity.identity_id,
+            "Credentials": {
+                "AccessKeyId": issued.access_key_id,
+                "SecretKey": issued.secret_access_key,
+                "SessionToken": issued.session_token,
+                "Expiration": issued.expiration,
+            },
+        }
+
+    def get_open_id_token(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html"""
+        pool, identity, logins = self._caller(p)
+        return {"IdentityId": identity.identity_id, "Token": self.open_id_token(pool.identity_pool_id, identity.identity_id, logins)}
+
+    def open_id_token(self, pool_id: str, identity_id: str, logins: list[Login]) -> str:
+        if logins:
+            amr = ["authenticated"]
+            for login in logins:
+                amr.append(login.provider)
+                if login.user_pool:
+                    amr.append(f"{login.provider}:CognitoSignIn:{login.subject}")
+        else:
+            amr = ["unauthenticated"]
+        now = int(time.time())
+        return self.key.sign(
+            {"sub": identity_id, "aud": pool_id, "amr": amr, "iss": COGNITO_IDENTITY_ISSUER, "iat": now, "exp": now + self.settings.open_id_token_seconds},
+            typ=None,
+        )
+
+    def delete_identities(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_DeleteIdentities.html
+        Unknown ids are skipped: the ErrorCode enum of UnprocessedIdentityIds has only
+        AccessDenied and InternalServerError."""
+        ids = p.get("IdentityIdsToDelete")
+        if ids is None:
+            raise _validation(None, "identityIdsToDelete", "Member must not be null")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 60:
+            raise _validation("[...]", "identityIdsToDelete", "Member must have length between 1 and 60")
+        for identity_id in ids:
+            _identifier({"IdentityId": identity_id}, "IdentityId")
+        for identity_id in ids:
+            identity = self.identities.get(identity_id)
+            if identity is not None:
+                self._remove(identity)
+        return {"UnprocessedIdentityIds": []}
+
+    def describe_identity(self, p: dict) -> dict:
+        identity_id = _identifier(p, "IdentityId")
+        identity = self.identities.get(identity_id)
+        if identity is None:
+            raise IdentityError("ResourceNotFoundException", f"Identity '{identity_id}' not found.")
+        return identity.describe()
+
+    def list_identities(self, p: dict) -> dict:
+        pool = self._pool(_identifier(p, "IdentityPoolId"))
+        limit = p.get("MaxResults")
+        if limit is None:
+            raise _validation(None, "maxResults", "Member must not be null")
+        if not isinstance(limit, int) or not 1 <= limit <= 60:
+            raise _validation(limit, "maxResults", "Member must have value between 1 and 60")
+        members = [
+            i for i in self.identities.values()
+            if i.pool_id == pool.identity_pool_id and not (p.get("HideDisabled") and i.merged_into)
+        ]
+        start = 0
+        if p.get("NextToken") is not None:
+            try:
+                start = int(str(p["NextToken"]))
+            except ValueError:
+                raise IdentityError("InvalidParameterException", "Invalid NextToken") from None
+        page = members[start : start + limit]
+        answer: dict[str, Any] = {"IdentityPoolId": pool.identity_pool_id, "Identities": [i.describe() for i in page]}
+        if start + limit < len(members):
+            answer["NextToken"] = str(start + limit)
+        return answer
+
+    def set_identity_pool_roles(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_SetIdentityPoolRoles.html"""
+        pool = self._pool(_identifier(p, "IdentityPoolId"))
+        roles = p.get("Roles")
+        if roles is None:
+            raise _validation(None, "roles", "Member must not be null")
+        if not isinstance(roles, dict) or set(roles) - {"authenticated", "unauthenticated"}:
+            raise IdentityError("InvalidParameterException", "Roles may only have the keys authenticated and unauthenticated.")
+        for arn in roles.values():
+            if not isinstance(arn, str) or not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+", arn):
+                raise IdentityError("InvalidParameterException", f"Invalid role ARN: {arn}")
+        if p.get("RoleMappings"):
+            # Rules/token role mappings are not evaluated by local-aws; refusing beats ignoring.
+            raise IdentityError("InvalidParameterException", "local-aws does not support RoleMappings.")
+        self.roles[pool.identity_pool_id] = dict(roles)
+        return {}
+
+    def get_identity_pool_roles(self, p: dict) -> dict:
+        pool = self._pool(_identifier(p, "IdentityPoolId"))
+        return {"IdentityPoolId": pool.identity_pool_id, "Roles": dict(self.roles.get(pool.identity_pool_id, {}))}
