@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from local_aws import routing
     from local_aws.app import LocalAws, MotoApps
+    from local_aws.authorize import Authorizer
     from local_aws.cognito import CognitoLayer, Settings
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         cognito=cognito,
         identity=identity,
         verbose=args.verbose,
+        authorizer=Authorizer.from_config(config),  # the identity pool roles' IAM policies
     )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
     endpoint = f"http://{LOOPBACK}:{server.server_port}"

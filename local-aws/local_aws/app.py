@@ -25,6 +25,7 @@ from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 from moto.moto_server.werkzeug_app import create_backend_app
 
 from . import cors, errors, routing
+from .authorize import Authorizer
 from .cognito import CognitoLayer
 from .identity import IdentityLayer
 from .credentials import CredentialStore
@@ -139,6 +140,7 @@ class LocalAws:
         cognito: CognitoLayer | None = None,
         identity: IdentityLayer | None = None,
         verbose: bool = False,
+        authorizer: Authorizer | None = None,
     ) -> None:
         self.region = region
         self.credentials = credentials
@@ -148,6 +150,7 @@ class LocalAws:
         self.cognito = cognito or CognitoLayer()
         self.identity = identity or IdentityLayer(credentials=credentials)
         self.verbose = verbose
+        self.authorizer = authorizer or Authorizer({}, region)  # no roles: role credentials get nothing
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -184,13 +187,16 @@ class LocalAws:
         raw_path, raw_query = raw_path_and_query(environ)
         headers = request_headers(environ)
         service = routing.S3
+        respond = None  # the authorizer's filter for moto's answer, if any
         try:
             route = routing.route(method, environ.get("PATH_INFO", "/"), raw_query, headers, body)
             service = route.service
             service_name = service.name
             if route.signature_required:
                 request = IncomingRequest(method, raw_path, raw_query, headers, body)
-                self.verifier.verify(request, service.name)
+                credential = self.verifier.verify(request, service.name)
+                # The IAM policy of role credentials (authorize.py), before moto sees the request.
+                respond = self.authorizer.authorize(service.name, route.operation, request, credential)
         except AuthError as failure:
             return self._error(failure.for_protocol(service.protocol), service, method, finish)
         except AwsError as failure:
@@ -226,8 +232,11 @@ class LocalAws:
             # moto reads the region of JSON/query services from the host name; S3 stays
             # path-style on our own host.
             environ["HTTP_HOST"] = f"{service.name}.{self.region}.amazonaws.com"
+        moto_app = self.moto.app_for(service.name)
+        if respond is not None:
+            moto_app = respond(moto_app)
         try:
-            return self.moto.app_for(service.name)(environ, finish)
+            return moto_app(environ, finish)
         except Exception:  # a moto bug must not kill the connection without an answer
             traceback.print_exc(file=sys.stderr)
             return self._error(AwsError(500, "InternalError", "moto raised an exception; see the server log"), service, method, finish)
@@ -277,4 +286,5 @@ _CORAL_AUTH_CODES = {
     "InvalidSignatureException",
     "UnrecognizedClientException",
     "ExpiredTokenException",
+    "AccessDeniedException",
 }

@@ -29,8 +29,9 @@ class Credential:
 
     @classmethod
     def from_json(cls, data: dict) -> "Credential":
-        """``{"accessKeyId", "secretAccessKey", "sessionToken"?, "expiration"?}``;
-        expiration is epoch seconds or an ISO-8601 string."""
+        """``{"accessKeyId", "secretAccessKey", "sessionToken"?, "expiration"?, "roleArn"?, "identityId"?}``;
+        expiration is epoch seconds or an ISO-8601 string; roleArn/identityId make it a role
+        session whose requests are checked against that role's policy (authorize.py)."""
         expiration = data.get("expiration")
         if isinstance(expiration, (int, float)):
             expiration = datetime.fromtimestamp(expiration, timezone.utc)
@@ -43,6 +44,8 @@ class Credential:
             secret_access_key=data["secretAccessKey"],
             session_token=data.get("sessionToken"),
             expiration=expiration,
+            role_arn=data.get("roleArn"),
+            identity_id=data.get("identityId"),
         )
 
 

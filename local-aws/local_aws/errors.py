@@ -43,6 +43,7 @@ QUERY_FORMS = {
     "InvalidSignatureException": (403, "SignatureDoesNotMatch"),
     "UnrecognizedClientException": (403, "InvalidClientTokenId"),
     "ExpiredTokenException": (400, "ExpiredToken"),
+    "AccessDeniedException": (403, "AccessDenied"),  # an IAM denial (authorize.py)
 }
 
 
