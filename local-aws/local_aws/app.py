@@ -30,12 +30,14 @@ from .cognito import CognitoLayer
 from .identity import IdentityLayer
 from .credentials import CredentialStore
 from .errors import AuthError, AwsError
+from .faults import Fault, FaultQueue
 from .sigv4 import IncomingRequest, Verifier
 
 log = logging.getLogger("local_aws")
 
 STATE_PATH = "/__local/state"
 OUTBOX_PATH = "/__local/outbox"
+FAULTS_PATH = "/__local/faults"
 
 
 class MotoApps:
@@ -141,6 +143,7 @@ class LocalAws:
         identity: IdentityLayer | None = None,
         verbose: bool = False,
         authorizer: Authorizer | None = None,
+        faults: FaultQueue | None = None,
     ) -> None:
         self.region = region
         self.credentials = credentials
@@ -151,6 +154,7 @@ class LocalAws:
         self.identity = identity or IdentityLayer(credentials=credentials)
         self.verbose = verbose
         self.authorizer = authorizer or Authorizer({}, region)  # no roles: role credentials get nothing
+        self.faults = faults or FaultQueue()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -178,6 +182,9 @@ class LocalAws:
         if environ.get("PATH_INFO") == OUTBOX_PATH:
             return self._outbox(environ, method, finish)
 
+        if environ.get("PATH_INFO") == FAULTS_PATH:
+            return self._faults(environ, method, finish)
+
         # Identity pools / STS web identity: /__local/settings, /__local/oidc/*, /__local/identity/* (identity/layer.py).
         answer = self.identity.local(environ, method)
         if answer is not None:
@@ -192,6 +199,9 @@ class LocalAws:
             route = routing.route(method, environ.get("PATH_INFO", "/"), raw_query, headers, body)
             service = route.service
             service_name = service.name
+            fault = self.faults.take(service.name, method, environ.get("PATH_INFO", "/"), headers.get("x-amz-target"))
+            if fault is not None:  # injected (/__local/faults): a real front door fails before checking signatures
+                return self._fault(fault, service, method, finish)
             if route.signature_required:
                 request = IncomingRequest(method, raw_path, raw_query, headers, body)
                 credential = self.verifier.verify(request, service.name)
@@ -259,6 +269,39 @@ class LocalAws:
             return [payload]
         finish("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Content-Length", str(len(payload)))])
         return [b"" if method == "HEAD" else payload]
+
+    def _faults(self, environ: dict, method: str, finish: Callable) -> list[bytes]:
+        """``POST /__local/faults`` queues an injected fault (faults.py), ``GET`` lists the
+        pending ones, ``DELETE`` clears them. Unsigned, with CORS."""
+
+        def reply(status: str, data, extra: list[tuple[str, str]] = ()) -> list[bytes]:
+            payload = json.dumps(data, indent=2).encode()
+            finish(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Content-Length", str(len(payload))), *extra])
+            return [b"" if method == "HEAD" else payload]
+
+        if method == "POST":
+            try:
+                spec = json.loads(read_body(environ) or b"null")
+            except ValueError as problem:
+                return reply("400 Bad Request", {"message": f"invalid JSON: {problem}"})
+            try:
+                return reply("200 OK", self.faults.add(spec).to_json())
+            except ValueError as problem:
+                return reply("400 Bad Request", {"message": str(problem)})
+        if method in ("GET", "HEAD"):
+            return reply("200 OK", self.faults.list())
+        if method == "DELETE":
+            return reply("200 OK", {"deleted": self.faults.clear()})
+        return reply("405 Method Not Allowed", {"message": "use GET, POST or DELETE"}, [("Allow", "GET, HEAD, POST, DELETE")])
+
+    @staticmethod
+    def _fault(fault: Fault, service: routing.Service, method: str, finish: Callable) -> list[bytes]:
+        error, type_prefix = fault.error()
+        status, headers, body = errors.render(
+            error, service.protocol, head=method == "HEAD", json_type_prefix=type_prefix, json_content_type=service.json_content_type
+        )
+        finish(status, headers)
+        return [body]
 
     @staticmethod
     def _answer(answer: tuple[str, list[tuple[str, str]], bytes], method: str, finish: Callable) -> list[bytes]:

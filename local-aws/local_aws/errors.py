@@ -96,7 +96,7 @@ def render(
         request_id = str(uuid.uuid4())
         body = (
             '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
-            f"<Error><Type>Sender</Type><Code>{escape(error.code)}</Code>"
+            f"<Error><Type>{'Receiver' if error.status >= 500 else 'Sender'}</Type><Code>{escape(error.code)}</Code>"
             f"<Message>{escape(error.message)}</Message></Error>"
             f"<RequestId>{request_id}</RequestId></ErrorResponse>"
         ).encode()
