@@ -10,7 +10,7 @@ from __future__ import annotations
 ALLOW_METHODS = "GET, PUT, POST, DELETE, HEAD"
 EXPOSE_HEADERS = (
     "ETag, x-amz-request-id, x-amzn-RequestId, x-amzn-ErrorType, Date, "
-    "x-amz-version-id, Content-Range, Content-Length, x-amz-id-2"
+    "x-amz-version-id, Content-Range, Content-Length, Content-Type, Last-Modified, x-amz-id-2"
 )
 MAX_AGE = "600"
 

@@ -16,6 +16,8 @@ EXPOSED = {
     "x-amz-version-id",
     "content-range",
     "content-length",
+    "content-type",
+    "last-modified",
     "x-amz-id-2",
 }
 
@@ -115,3 +117,29 @@ def test_dynamodb_success_carries_cors(server):
     assert resp.status == 200
     _assert_cors(resp)
     _assert_date(resp)
+
+
+def test_preflight_allows_sdk_headers_and_methods(server):
+    requested = "content-type,range,x-amz-date,x-amz-security-token,x-amz-content-sha256,x-amz-target,x-amz-user-agent,x-amz-meta-note"
+    for method in ("PUT", "DELETE", "HEAD", "POST"):
+        resp = send(
+            server,
+            "OPTIONS",
+            f"/{server['bucket']}/public/x.txt",
+            {"Origin": ORIGIN, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": requested},
+        )
+        assert resp.status == 200
+        assert method in {m.strip() for m in resp.headers["Access-Control-Allow-Methods"].split(",")}
+        assert resp.headers["Access-Control-Allow-Headers"] == requested
+        assert resp.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_object_responses_expose_what_sdks_read(server):
+    s3 = boto_client(server, "s3")
+    s3.put_object(Bucket=server["bucket"], Key="cors/exposed.txt", Body=b"0123456789", ContentType="text/plain")
+    path = f"/{server['bucket']}/cors/exposed.txt"
+    resp = send(server, "GET", path, dict(signed_headers(server, "s3", "GET", path, headers={"Range": "bytes=0-3"}), Origin=ORIGIN))
+    assert resp.status == 206, resp
+    _assert_cors(resp)
+    for name in ("ETag", "Content-Range", "Content-Length", "Content-Type", "Last-Modified", "Date"):
+        assert resp.headers[name], name
