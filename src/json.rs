@@ -69,6 +69,12 @@ impl Object {
         self
     }
 
+    pub fn bool(mut self, key: &str, value: bool) -> Object {
+        self.key(key);
+        self.out.push_str(if value { "true" } else { "false" });
+        self
+    }
+
     pub fn object(mut self, key: &str, value: Object) -> Object {
         self.key(key);
         self.out.push_str(&value.finish());

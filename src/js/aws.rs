@@ -140,15 +140,8 @@ impl Signer {
             }
             Source::Function(f) => f.call1(&JsValue::NULL, &arg),
         };
-        let failed = |e: JsValue| {
-            // Keep the provider's own coded error (NotAuthorizedException, NetworkError ...).
-            let code = str_field(&e, "code").or_else(|| str_field(&e, "name")).unwrap_or_else(|| String::from("CredentialsError"));
-            let message = str_field(&e, "message").unwrap_or_default();
-            let retryable = get(&e, "retryable").map(|r| r.is_truthy()).unwrap_or(false);
-            let mut err = Error::service(code, cat(&["could not get credentials: ", &message]), 0);
-            err.retryable = retryable;
-            err
-        };
+        // Keep the provider's own coded error (NotAuthorizedException, NetworkError ...).
+        let failed = super::from_js;
         let value = JsFuture::from(Promise::resolve(&result.map_err(failed)?)).await.map_err(failed)?;
         read_creds(&value)
     }

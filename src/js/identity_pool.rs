@@ -93,10 +93,7 @@ fn now() -> i64 {
 }
 
 async fn resolve(v: JsValue) -> Result<JsValue> {
-    JsFuture::from(Promise::resolve(&v)).await.map_err(|e| {
-        let code = str_field(&e, "code").or_else(|| str_field(&e, "name")).unwrap_or_else(|| String::from("LoginsError"));
-        Error::service(code, str_field(&e, "message").unwrap_or_default(), 0)
-    })
+    JsFuture::from(Promise::resolve(&v)).await.map_err(super::from_js)
 }
 
 impl Inner {
@@ -304,11 +301,7 @@ async fn get_credentials(inner: Rc<Inner>, force: bool) -> Result<JsValue> {
     };
     let outcome = JsFuture::from(promise).await;
     inner.refreshing.borrow_mut().take();
-    outcome.map_err(|e| {
-        let mut err = Error::service(str_field(&e, "code").unwrap_or_else(|| String::from("CredentialsError")), str_field(&e, "message").unwrap_or_default(), 0);
-        err.retryable = get(&e, "retryable").map(|r| r.is_truthy()).unwrap_or(false);
-        err
-    })?;
+    outcome.map_err(super::from_js)?;
     let held = inner.held.borrow().clone().ok_or_else(|| Error::new("CredentialsError", "the credentials were cleared while they were fetched"))?;
     Ok(credentials_object(&held, inner.clock_offset.get()))
 }

@@ -71,6 +71,15 @@ pub(crate) fn to_js(e: Error) -> JsValue {
     err.into()
 }
 
+/// A JS error (thrown by a callback, or one of ours come back through a Promise) as [`Error`], keeping its
+/// code, message and whether a retry can help.
+pub(crate) fn from_js(e: JsValue) -> Error {
+    let code = str_field(&e, "code").or_else(|| str_field(&e, "name")).unwrap_or_else(|| String::from("Error"));
+    let mut err = Error::service(code, str_field(&e, "message").unwrap_or_default(), 0);
+    err.retryable = Reflect::get(&e, &JsValue::from_str("retryable")).map(|r| r.is_truthy()).unwrap_or(false);
+    err
+}
+
 pub(crate) fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
     Error::new(code::INVALID_ARGUMENT, what)
 }

@@ -2,7 +2,7 @@
 //! sign-out and events. Protocol decisions are in [`crate::user_pool`]; this file sends, stores and converts.
 //! State is per instance (several independent instances can live on one page).
 
-use super::{claims, promise, get, invalid, is_absent, num_field, opt_string, random_bytes, read_headers, set, str_field, to_js};
+use super::{claims, opt_bool, promise, get, invalid, is_absent, num_field, opt_string, random_bytes, read_headers, set, str_field, to_js};
 use crate::error::{Error, Result};
 use crate::http;
 #[allow(unused_imports)]
@@ -32,6 +32,8 @@ export interface UserPoolOptions {
   endpoint?: string;
   /** Where the session is kept: one record per app client. Default `'local'`. */
   storage?: 'local' | 'session' | 'memory' | SessionStorage;
+  /** The issuer shown in authenticator apps for TOTP set-up. Default `'Cognito'`. */
+  appName?: string;
 }
 /** A custom storage; each method may return a Promise. */
 export interface SessionStorage {
@@ -51,17 +53,29 @@ export interface SignUpInput {
     userAttributes?: Record<string, string>;
     validationData?: Record<string, string>;
     clientMetadata?: Record<string, string>;
+    /** Sign in as soon as the sign-up is confirmed (`autoSignIn()` after `COMPLETE_AUTO_SIGN_IN`). The password
+     *  is kept in this page's memory until then, never stored. */
+    autoSignIn?: boolean;
   };
 }
 export interface SignUpOutput {
   isSignUpComplete: boolean;
   userId?: string;
-  nextStep: { signUpStep: 'CONFIRM_SIGN_UP' | 'DONE'; codeDeliveryDetails?: CodeDeliveryDetails };
+  nextStep: { signUpStep: 'CONFIRM_SIGN_UP' | 'COMPLETE_AUTO_SIGN_IN' | 'DONE'; codeDeliveryDetails?: CodeDeliveryDetails };
 }
+export type MfaPreference = 'ENABLED' | 'DISABLED' | 'PREFERRED' | 'NOT_PREFERRED';
+export type MfaType = 'TOTP' | 'SMS' | 'EMAIL';
 export interface SignInInput {
   username: string;
-  password: string;
-  options?: { authFlowType?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH'; clientMetadata?: Record<string, string> };
+  /** Required except for USER_AUTH (passwordless factors) and CUSTOM_WITHOUT_SRP. */
+  password?: string;
+  options?: {
+    /** Default USER_SRP_AUTH. USER_AUTH is choice-based sign-in; CUSTOM_* run the pool's custom challenge. */
+    authFlowType?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH' | 'CUSTOM_WITH_SRP' | 'CUSTOM_WITHOUT_SRP';
+    /** USER_AUTH: start this first factor at once instead of asking. */
+    preferredChallenge?: 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
+    clientMetadata?: Record<string, string>;
+  };
 }
 export type SignInStep =
   | 'DONE'
@@ -71,7 +85,15 @@ export type SignInStep =
   | 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE'
   | 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION'
   | 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE'
-  | 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION';
+  | 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION'
+  | 'CONFIRM_SIGN_IN_WITH_PASSWORD'
+  | 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP';
+/** A TOTP secret to add to an authenticator app: show `setupUri` as a QR code, or the secret as text. */
+export interface TotpSetupDetails {
+  sharedSecret: string;
+  /** `otpauth://totp/<appName>:<username>?secret=...&issuer=<appName>` */
+  setupUri: string;
+}
 export interface SignInOutput {
   isSignedIn: boolean;
   nextStep: {
@@ -80,6 +102,10 @@ export interface SignInOutput {
     codeDeliveryDetails?: CodeDeliveryDetails;
     /** Cognito's ChallengeParameters, for custom challenges and choices (MFAS_CAN_CHOOSE, requiredAttributes ...). */
     additionalInfo?: Record<string, string>;
+    /** USER_AUTH: the first factors to choose from (answer with one of them). */
+    availableChallenges?: string[];
+    /** CONTINUE_SIGN_IN_WITH_TOTP_SETUP: the secret; answer with a code from the app. */
+    totpSetupDetails?: TotpSetupDetails;
   };
 }
 export interface ConfirmSignInInput {
@@ -106,6 +132,10 @@ const EVENTS: [&str; 4] = ["signedIn", "signedOut", "tokenRefresh", "tokenRefres
 /// A sign-in waiting for the user's answer to a challenge.
 struct Pending {
     challenge: String,
+    /// Kept in memory only while a USER_AUTH choice may still need it (PASSWORD / PASSWORD_SRP).
+    password: Option<String>,
+    /// USER_AUTH: the first factor chosen, waiting for the password.
+    factor: Option<String>,
     /// The name Cognito knows the user by in challenge responses.
     username: String,
     session: Option<String>,
@@ -120,6 +150,9 @@ struct Inner {
     clock_offset: Cell<i64>,
     listeners: RefCell<Vec<(String, Function)>>,
     refreshing: RefCell<Option<Promise>>,
+    app_name: String,
+    /// signUp with autoSignIn: (username, password) in memory until confirmSignUp and autoSignIn.
+    auto_sign_in: RefCell<Option<(String, String)>>,
 }
 
 #[wasm_bindgen(js_name = UserPool)]
@@ -168,7 +201,9 @@ fn read_reply(body: &JsValue) -> Result<Reply> {
         }),
         _ => None,
     };
-    Ok(Reply { challenge: str_field(body, "ChallengeName"), session: str_field(body, "Session"), params, tokens })
+    let available = get(body, "AvailableChallenges")?;
+    let available = if Array::is_array(&available) { Array::from(&available).iter().filter_map(|v| v.as_string()).collect() } else { Vec::new() };
+    Ok(Reply { challenge: str_field(body, "ChallengeName"), session: str_field(body, "Session"), params, tokens, available })
 }
 
 /// `{[key]: value, codeDeliveryDetails?}` from an answer's `CodeDeliveryDetails`.
@@ -180,6 +215,13 @@ fn next_step(key: &str, value: &str, body: &JsValue) -> Result<JsValue> {
         set(&step, "codeDeliveryDetails", &details);
     }
     Ok(step.into())
+}
+
+fn totp_details(secret: &str, app_name: &str, account: &str) -> JsValue {
+    let d = Object::new();
+    set(&d, "sharedSecret", &JsValue::from_str(secret));
+    set(&d, "setupUri", &JsValue::from_str(&crate::user_pool::totp_uri(app_name, account, secret)));
+    d.into()
 }
 
 fn delivery_details(d: &JsValue) -> JsValue {
@@ -221,7 +263,7 @@ impl Inner {
     /// client or of another format version means "signed out" and is removed; it never throws.
     async fn load(&self) -> Result<Option<Session>> {
         let key = self.cfg.storage_key();
-        let Some(text) = self.storage.get(&key).await? else { return Ok(None) };
+        let Some(text) = self.storage.get(&key).await? else { return self.migrate().await };
         let parsed = JSON::parse(&text).ok().filter(JsValue::is_object);
         let session = parsed.and_then(|r| {
             if num_field(&r, "v") != Some(RECORD_VERSION as f64) || str_field(&r, "clientId").as_deref() != Some(self.cfg.client_id.as_str()) {
@@ -241,6 +283,32 @@ impl Inner {
             self.storage.remove(&key).await?;
         }
         Ok(session)
+    }
+
+    /// A session left by Amplify v6 or amazon-cognito-identity-js (`CognitoIdentityServiceProvider.<clientId>
+    /// .LastAuthUser` and `.<username>.{idToken,accessToken,refreshToken,clockDrift}`), read once: it becomes
+    /// our one record and their keys are removed, so switching libraries signs nobody out.
+    async fn migrate(&self) -> Result<Option<Session>> {
+        let prefix = cat(&["CognitoIdentityServiceProvider.", &self.cfg.client_id]);
+        let last_key = cat(&[&prefix, ".LastAuthUser"]);
+        let Some(user) = self.storage.get(&last_key).await?.filter(|u| !u.is_empty()) else { return Ok(None) };
+        let key = |k: &str| cat(&[&prefix, ".", &user, ".", k]);
+        let (id, access, refresh) = (self.storage.get(&key("idToken")).await?, self.storage.get(&key("accessToken")).await?, self.storage.get(&key("refreshToken")).await?);
+        // amazon-cognito-identity-js: clockDrift = local clock minus the server's (from the token's iat), seconds.
+        let drift = self.storage.get(&key("clockDrift")).await?.and_then(|d| d.trim().parse::<i64>().ok()).unwrap_or(0);
+        for k in ["idToken", "accessToken", "refreshToken", "clockDrift", "userData", "signInDetails", "tokenScopesString"] {
+            self.storage.remove(&key(k)).await?;
+        }
+        self.storage.remove(&last_key).await?;
+        let (Some(id_token), Some(access_token), Some(refresh_token)) = (id.filter(|t| !t.is_empty()), access.filter(|t| !t.is_empty()), refresh.filter(|t| !t.is_empty())) else {
+            return Ok(None);
+        };
+        let exp = claims(&access_token).and_then(|c| num_field(&c, "exp"));
+        let Some(exp) = exp.filter(|e| e.is_finite()) else { return Ok(None) };
+        let username = claims(&id_token).and_then(|c| str_field(&c, "cognito:username")).unwrap_or(user);
+        let session = Session { username, id_token, access_token, refresh_token, expires_at: exp as i64, clock_offset: -drift };
+        self.store(&session).await?;
+        Ok(Some(session))
     }
 
     async fn store(&self, s: &Session) -> Result<()> {
@@ -278,7 +346,23 @@ impl Inner {
             }
             Next::Ask(prompt) => {
                 let username = reply.param("USERNAME").unwrap_or(username_for_challenges).to_owned();
-                *self.pending.borrow_mut() = Some(Pending { challenge: prompt.challenge, username, session: reply.session.clone(), sign_in_name: sign_in_name.into() });
+                let mut session = reply.session.clone();
+                if prompt.challenge == "MFA_SETUP" {
+                    // Only TOTP can be set up here; Cognito lists what it allows in MFAS_CAN_SETUP.
+                    if !reply.param("MFAS_CAN_SETUP").unwrap_or("").contains("SOFTWARE_TOKEN_MFA") {
+                        return Err(Error::new(steps::UNSUPPORTED_CHALLENGE, "this pool asks to set up an MFA method other than TOTP at sign-in; only TOTP set-up is supported"));
+                    }
+                    let body = self.call(crate::user_pool::associate_software_token(session.as_deref().unwrap_or(""))).await?;
+                    let secret = str_field(&body, "SecretCode").ok_or_else(|| invalid("AssociateSoftwareToken answered without a SecretCode"))?;
+                    session = str_field(&body, "Session").or(session);
+                    set(&step, "totpSetupDetails", &totp_details(&secret, &self.app_name, sign_in_name));
+                }
+                if !reply.available.is_empty() {
+                    set(&step, "availableChallenges", &reply.available.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
+                }
+                // The password stays in memory only while a first-factor choice may need it.
+                let password = self.pending.borrow_mut().take().and_then(|p| p.password).filter(|_| prompt.challenge == "SELECT_CHALLENGE");
+                *self.pending.borrow_mut() = Some(Pending { challenge: prompt.challenge, password, factor: None, username, session, sign_in_name: sign_in_name.into() });
                 set(&out, "isSignedIn", &JsValue::FALSE);
                 set(&step, "signInStep", &JsValue::from_str(prompt.step));
                 if let Some(dest) = reply.param("CODE_DELIVERY_DESTINATION") {
@@ -303,28 +387,78 @@ impl Inner {
 
     async fn sign_in(&self, input: JsValue) -> Result<JsValue> {
         let username = required(&input, "username")?;
-        let password = required(&input, "password")?;
+        let password = opt_string(&input, "password")?.filter(|p| !p.is_empty());
         let options = get(&input, "options")?;
         let flow = if is_absent(&options) { None } else { opt_string(&options, "authFlowType")? };
+        let preferred = if is_absent(&options) { None } else { opt_string(&options, "preferredChallenge")? };
         let metadata = option_map(&input, "clientMetadata")?;
         if self.load().await?.is_some() {
             return Err(Error::new("UserAlreadyAuthenticatedException", "a user is already signed in: sign out first"));
         }
         self.pending.borrow_mut().take();
+        let need_password = || password.clone().ok_or_else(|| invalid("password is required"));
         let reply = match flow.as_deref().unwrap_or("USER_SRP_AUTH") {
             "USER_SRP_AUTH" => {
+                let password = need_password()?;
                 let srp = srp::Session::start(&random_bytes::<32>()?)?;
                 let first = read_reply(&self.call(self.cfg.initiate_srp(&username, &srp.srp_a(), &metadata)).await?)?;
-                if steps::next(&first)? == Next::PasswordVerifier {
-                    self.password_verifier(&srp, &first, &password).await?
-                } else {
-                    first
-                }
+                self.after_srp_start(&srp, first, &password).await?
             }
-            "USER_PASSWORD_AUTH" => read_reply(&self.call(self.cfg.initiate_password(&username, &password, &metadata)).await?)?,
-            _ => return Err(invalid("authFlowType must be USER_SRP_AUTH or USER_PASSWORD_AUTH")),
+            "USER_PASSWORD_AUTH" => read_reply(&self.call(self.cfg.initiate_password(&username, &need_password()?, &metadata)).await?)?,
+            "CUSTOM_WITH_SRP" => {
+                let password = need_password()?;
+                let srp = srp::Session::start(&random_bytes::<32>()?)?;
+                let first = read_reply(&self.call(self.cfg.initiate_custom(&username, Some(&srp.srp_a()), &metadata)).await?)?;
+                self.after_srp_start(&srp, first, &password).await?
+            }
+            "CUSTOM_WITHOUT_SRP" => read_reply(&self.call(self.cfg.initiate_custom(&username, None, &metadata)).await?)?,
+            "USER_AUTH" => match preferred.as_deref() {
+                Some("PASSWORD_SRP") => {
+                    let password = need_password()?;
+                    let srp = srp::Session::start(&random_bytes::<32>()?)?;
+                    let params = vec![("SRP_A".to_owned(), srp.srp_a())];
+                    let first = read_reply(&self.call(self.cfg.initiate_user_auth(&username, Some("PASSWORD_SRP"), params, &metadata)).await?)?;
+                    self.after_srp_start(&srp, first, &password).await?
+                }
+                Some("PASSWORD") => {
+                    let params = vec![("PASSWORD".to_owned(), need_password()?)];
+                    read_reply(&self.call(self.cfg.initiate_user_auth(&username, Some("PASSWORD"), params, &metadata)).await?)?
+                }
+                Some(p @ ("EMAIL_OTP" | "SMS_OTP")) => read_reply(&self.call(self.cfg.initiate_user_auth(&username, Some(p), vec![], &metadata)).await?)?,
+                Some(_) => return Err(invalid("preferredChallenge must be PASSWORD, PASSWORD_SRP, EMAIL_OTP or SMS_OTP")),
+                None => {
+                    let reply = read_reply(&self.call(self.cfg.initiate_user_auth(&username, None, vec![], &metadata)).await?)?;
+                    // The password (if given) may be needed once the user picks PASSWORD or PASSWORD_SRP.
+                    *self.pending.borrow_mut() = Some(Pending { challenge: String::new(), password, factor: None, username: username.clone(), session: None, sign_in_name: username.clone() });
+                    reply
+                }
+            },
+            _ => return Err(invalid("authFlowType must be USER_SRP_AUTH, USER_PASSWORD_AUTH, USER_AUTH, CUSTOM_WITH_SRP or CUSTOM_WITHOUT_SRP")),
         };
         self.handle(reply, &username, &username).await
+    }
+
+    /// After an SRP start: answers PASSWORD_VERIFIER when that is what Cognito asks.
+    async fn after_srp_start(&self, srp: &srp::Session, first: Reply, password: &str) -> Result<Reply> {
+        if steps::next(&first)? == Next::PasswordVerifier {
+            self.password_verifier(srp, &first, password).await
+        } else {
+            Ok(first)
+        }
+    }
+
+    /// USER_AUTH: the first factor the user picked, with the password when it takes one.
+    async fn choose_first_factor(&self, factor: &str, password: Option<String>, username: &str, session: Option<&str>) -> Result<Reply> {
+        let answer = ("ANSWER".to_owned(), factor.to_owned());
+        match (factor, password) {
+            ("PASSWORD_SRP", Some(password)) => {
+                let srp = srp::Session::start(&random_bytes::<32>()?)?;
+                let first = read_reply(&self.call(self.cfg.respond("SELECT_CHALLENGE", username, vec![answer, ("SRP_A".into(), srp.srp_a())], session)).await?)?;
+                self.after_srp_start(&srp, first, &password).await
+            }
+            ("PASSWORD", Some(password)) => read_reply(&self.call(self.cfg.respond("SELECT_CHALLENGE", username, vec![answer, ("PASSWORD".into(), password)], session)).await?),
+            _ => read_reply(&self.call(self.cfg.respond("SELECT_CHALLENGE", username, vec![answer], session)).await?),
+        }
     }
 
     /// Answers PASSWORD_VERIFIER. TIMESTAMP is on the server's clock, so a skewed device still signs in.
@@ -355,13 +489,42 @@ impl Inner {
     async fn confirm_sign_in(&self, input: JsValue) -> Result<JsValue> {
         let answer = required(&input, "challengeResponse")?;
         let attributes = option_map(&input, "userAttributes")?;
-        let (challenge, username, session, sign_in_name) = match self.pending.borrow().as_ref() {
-            Some(p) => (p.challenge.clone(), p.username.clone(), p.session.clone(), p.sign_in_name.clone()),
+        let (challenge, username, session, sign_in_name, password, factor) = match self.pending.borrow().as_ref() {
+            Some(p) => (p.challenge.clone(), p.username.clone(), p.session.clone(), p.sign_in_name.clone(), p.password.clone(), p.factor.clone()),
             None => return Err(Error::new("SignInException", "no sign-in is waiting for an answer: call signIn first")),
         };
-        let responses = steps::responses(&challenge, &answer, &attributes)?;
-        match self.call(self.cfg.respond(&challenge, &username, responses, session.as_deref())).await {
-            Ok(body) => self.handle(read_reply(&body)?, &sign_in_name, &username).await,
+        let answered = match (challenge.as_str(), factor) {
+            // TOTP set-up: check the code against the new secret, then finish the MFA_SETUP challenge.
+            ("MFA_SETUP", _) => async {
+                let body = self.call(crate::user_pool::verify_software_token(session.as_deref().unwrap_or(""), &answer)).await?;
+                let next_session = str_field(&body, "Session");
+                if let Some(p) = self.pending.borrow_mut().as_mut() {
+                    p.session = next_session.clone();
+                }
+                read_reply(&self.call(self.cfg.respond("MFA_SETUP", &username, vec![], next_session.as_deref())).await?)
+            }
+            .await,
+            // USER_AUTH: the password for the factor picked before.
+            ("SELECT_CHALLENGE", Some(factor)) => self.choose_first_factor(&factor, Some(answer.clone()), &username, session.as_deref()).await,
+            ("SELECT_CHALLENGE", None) if matches!(answer.as_str(), "PASSWORD" | "PASSWORD_SRP") && password.is_none() => {
+                if let Some(p) = self.pending.borrow_mut().as_mut() {
+                    p.factor = Some(answer.clone());
+                }
+                let out = Object::new();
+                let step = Object::new();
+                set(&out, "isSignedIn", &JsValue::FALSE);
+                set(&step, "signInStep", &JsValue::from_str("CONFIRM_SIGN_IN_WITH_PASSWORD"));
+                set(&out, "nextStep", &step);
+                return Ok(out.into());
+            }
+            ("SELECT_CHALLENGE", None) => self.choose_first_factor(&answer, password, &username, session.as_deref()).await,
+            _ => {
+                let responses = steps::responses(&challenge, &answer, &attributes)?;
+                self.call(self.cfg.respond(&challenge, &username, responses, session.as_deref())).await.and_then(|b| read_reply(&b))
+            }
+        };
+        match answered {
+            Ok(reply) => self.handle(reply, &sign_in_name, &username).await,
             Err(e) => {
                 // A wrong code can be retried in the same Cognito session; an expired session cannot.
                 if e.code == "NotAuthorizedException" {
@@ -452,6 +615,157 @@ async fn get_session(inner: Rc<Inner>, force: bool) -> core::result::Result<JsVa
 }
 
 
+/// The signed-in user's access token (refreshed if it is about to expire).
+async fn access_token(inner: &Rc<Inner>) -> Result<String> {
+    let session = get_session(inner.clone(), false).await.map_err(super::from_js)?;
+    if !session.is_object() {
+        return Err(Error::new("UserUnAuthenticatedException", "nobody is signed in"));
+    }
+    str_field(&get(&session, "tokens")?, "accessToken").ok_or_else(|| Error::new("UserUnAuthenticatedException", "nobody is signed in"))
+}
+
+const MFA_TYPES: [(&str, &str, &str); 3] = [("SOFTWARE_TOKEN_MFA", "TOTP", "SoftwareTokenMfaSettings"), ("SMS_MFA", "SMS", "SMSMfaSettings"), ("EMAIL_OTP", "EMAIL", "EmailMfaSettings")];
+
+/// The account operations (one future type for all of them): `op` is the Cognito operation.
+async fn account(inner: Rc<Inner>, op: &'static str, input: JsValue) -> Result<JsValue> {
+    if op == "AutoSignIn" {
+        let (username, password) = inner.auto_sign_in.borrow_mut().take().ok_or_else(|| Error::new("AutoSignInException", "no confirmed sign-up with autoSignIn is waiting"))?;
+        let args = Object::new();
+        set(&args, "username", &JsValue::from_str(&username));
+        set(&args, "password", &JsValue::from_str(&password));
+        return inner.sign_in(args.into()).await;
+    }
+    let token = access_token(&inner).await?;
+    let body = match op {
+        "UpdateUserAttributes" => json::Object::new().attributes("UserAttributes", &string_map(&get(&input, "userAttributes")?)?),
+        "GetUserAttributeVerificationCode" => json::Object::new().str("AttributeName", &required(&input, "userAttributeKey")?),
+        "VerifyUserAttribute" => json::Object::new().str("AttributeName", &required(&input, "userAttributeKey")?).str("Code", &required(&input, "confirmationCode")?),
+        "ChangePassword" => json::Object::new().str("PreviousPassword", &required(&input, "oldPassword")?).str("ProposedPassword", &required(&input, "newPassword")?),
+        "VerifySoftwareToken" => json::Object::new().str("UserCode", &required(&input, "code")?).opt_str("FriendlyDeviceName", opt_string(&input, "friendlyDeviceName")?.as_deref()),
+        "SetUserMFAPreference" => {
+            let mut b = json::Object::new();
+            for (_, name, member) in MFA_TYPES {
+                if let Some(choice) = opt_string(&input, &name.to_ascii_lowercase())? {
+                    b = b.object(member, crate::user_pool::mfa_setting(&choice)?);
+                }
+            }
+            b
+        }
+        _ => json::Object::new(),
+    };
+    let answer = inner.call(with_access_token(op, &token, body)).await?;
+    let out = Object::new();
+    match op {
+        "GetUser" if input.as_bool() == Some(true) => {
+            // fetchMFAPreference
+            let list = get(&answer, "UserMFASettingList")?;
+            let name = |c: &str| MFA_TYPES.iter().find(|(cognito, _, _)| *cognito == c).map(|(_, n, _)| JsValue::from_str(n));
+            if Array::is_array(&list) {
+                set(&out, "enabled", &Array::from(&list).iter().filter_map(|m| name(&m.as_string()?)).collect::<Array>());
+            }
+            if let Some(p) = str_field(&answer, "PreferredMfaSetting").and_then(|p| name(&p)) {
+                set(&out, "preferred", &p);
+            }
+        }
+        "GetUser" => {
+            let attrs = get(&answer, "UserAttributes")?;
+            if Array::is_array(&attrs) {
+                for a in Array::from(&attrs).iter() {
+                    if let (Some(n), Some(v)) = (str_field(&a, "Name"), str_field(&a, "Value")) {
+                        set(&out, &n, &JsValue::from_str(&v));
+                    }
+                }
+            }
+        }
+        "UpdateUserAttributes" => {
+            let list = get(&answer, "CodeDeliveryDetailsList")?;
+            let details: Array = if Array::is_array(&list) { Array::from(&list).iter().map(|d| delivery_details(&d)).collect() } else { Array::new() };
+            set(&out, "codeDeliveryDetails", &details);
+        }
+        "GetUserAttributeVerificationCode" => return Ok(delivery_details(&get(&answer, "CodeDeliveryDetails")?)),
+        "AssociateSoftwareToken" => {
+            let secret = str_field(&answer, "SecretCode").ok_or_else(|| invalid("AssociateSoftwareToken answered without a SecretCode"))?;
+            let username = inner.load().await?.map(|s| s.username).unwrap_or_default();
+            return Ok(totp_details(&secret, &inner.app_name, &username));
+        }
+        "DeleteUser" => {
+            let username = inner.load().await?.map(|s| s.username).unwrap_or_default();
+            inner.clear().await?;
+            inner.emit_user("signedOut", &username);
+            return Ok(JsValue::UNDEFINED);
+        }
+        _ => return Ok(JsValue::UNDEFINED),
+    }
+    Ok(out.into())
+}
+
+fn account_promise(inner: &Rc<Inner>, op: &'static str, input: JsValue) -> Promise {
+    promise(alloc::boxed::Box::pin(account(inner.clone(), op, input)))
+}
+
+#[wasm_bindgen(js_class = UserPool)]
+impl UserPool {
+    /// The signed-in user's attributes (from Cognito; they are never stored).
+    #[wasm_bindgen(js_name = fetchUserAttributes, unchecked_return_type = "Promise<Record<string, string>>")]
+    pub fn fetch_user_attributes(&self) -> Promise {
+        account_promise(&self.inner, "GetUser", JsValue::FALSE)
+    }
+
+    /// Changes attributes; changing a verified email or phone sends a code (see `codeDeliveryDetails`).
+    #[wasm_bindgen(js_name = updateUserAttributes, unchecked_return_type = "Promise<{ codeDeliveryDetails: CodeDeliveryDetails[] }>")]
+    pub fn update_user_attributes(&self, #[wasm_bindgen(unchecked_param_type = "{ userAttributes: Record<string, string> }")] input: JsValue) -> Promise {
+        account_promise(&self.inner, "UpdateUserAttributes", input)
+    }
+
+    #[wasm_bindgen(js_name = sendUserAttributeVerificationCode, unchecked_return_type = "Promise<CodeDeliveryDetails>")]
+    pub fn send_user_attribute_verification_code(&self, #[wasm_bindgen(unchecked_param_type = "{ userAttributeKey: string }")] input: JsValue) -> Promise {
+        account_promise(&self.inner, "GetUserAttributeVerificationCode", input)
+    }
+
+    #[wasm_bindgen(js_name = confirmUserAttribute, unchecked_return_type = "Promise<void>")]
+    pub fn confirm_user_attribute(&self, #[wasm_bindgen(unchecked_param_type = "{ userAttributeKey: string; confirmationCode: string }")] input: JsValue) -> Promise {
+        account_promise(&self.inner, "VerifyUserAttribute", input)
+    }
+
+    #[wasm_bindgen(js_name = updatePassword, unchecked_return_type = "Promise<void>")]
+    pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "{ oldPassword: string; newPassword: string }")] input: JsValue) -> Promise {
+        account_promise(&self.inner, "ChangePassword", input)
+    }
+
+    #[wasm_bindgen(js_name = updateMFAPreference, unchecked_return_type = "Promise<void>")]
+    pub fn update_mfa_preference(&self, #[wasm_bindgen(unchecked_param_type = "{ totp?: MfaPreference; sms?: MfaPreference; email?: MfaPreference }")] input: JsValue) -> Promise {
+        account_promise(&self.inner, "SetUserMFAPreference", input)
+    }
+
+    #[wasm_bindgen(js_name = fetchMFAPreference, unchecked_return_type = "Promise<{ enabled?: MfaType[]; preferred?: MfaType }>")]
+    pub fn fetch_mfa_preference(&self) -> Promise {
+        account_promise(&self.inner, "GetUser", JsValue::TRUE)
+    }
+
+    /// Starts TOTP set-up for the signed-in user; finish with `verifyTOTPSetup`.
+    #[wasm_bindgen(js_name = setUpTOTP, unchecked_return_type = "Promise<TotpSetupDetails>")]
+    pub fn set_up_totp(&self) -> Promise {
+        account_promise(&self.inner, "AssociateSoftwareToken", JsValue::UNDEFINED)
+    }
+
+    #[wasm_bindgen(js_name = verifyTOTPSetup, unchecked_return_type = "Promise<void>")]
+    pub fn verify_totp_setup(&self, #[wasm_bindgen(unchecked_param_type = "{ code: string; friendlyDeviceName?: string }")] input: JsValue) -> Promise {
+        account_promise(&self.inner, "VerifySoftwareToken", input)
+    }
+
+    /// Deletes the signed-in user's account, then signs out.
+    #[wasm_bindgen(js_name = deleteUser, unchecked_return_type = "Promise<void>")]
+    pub fn delete_user(&self) -> Promise {
+        account_promise(&self.inner, "DeleteUser", JsValue::UNDEFINED)
+    }
+
+    /// Signs in the user whose sign-up (with `autoSignIn`) was just confirmed.
+    #[wasm_bindgen(js_name = autoSignIn, unchecked_return_type = "Promise<SignInOutput>")]
+    pub fn auto_sign_in(&self) -> Promise {
+        account_promise(&self.inner, "AutoSignIn", JsValue::UNDEFINED)
+    }
+}
+
 #[wasm_bindgen(js_class = UserPool)]
 impl UserPool {
     #[wasm_bindgen(constructor)]
@@ -464,7 +778,17 @@ impl UserPool {
             cfg.client_secret = opt_string(&options, "clientSecret")?;
             cfg.endpoint = opt_string(&options, "endpoint")?;
             let storage = Storage::from_option(&get(&options, "storage")?)?;
-            let inner = Inner { cfg, storage, pending: RefCell::new(None), clock_offset: Cell::new(0), listeners: RefCell::new(Vec::new()), refreshing: RefCell::new(None) };
+            let app_name = opt_string(&options, "appName")?.unwrap_or_else(|| String::from("Cognito"));
+            let inner = Inner {
+                cfg,
+                storage,
+                pending: RefCell::new(None),
+                clock_offset: Cell::new(0),
+                listeners: RefCell::new(Vec::new()),
+                refreshing: RefCell::new(None),
+                app_name,
+                auto_sign_in: RefCell::new(None),
+            };
             Ok(UserPool { inner: Rc::new(inner) })
         })()
         .map_err(to_js)
@@ -479,6 +803,11 @@ impl UserPool {
             let password = opt_string(&input, "password")?;
             let call = inner.cfg.sign_up(&username, password.as_deref(), &option_map(&input, "userAttributes")?, &option_map(&input, "validationData")?, &option_map(&input, "clientMetadata")?);
             let body = inner.call(call).await?;
+            let options = get(&input, "options")?;
+            let auto = !is_absent(&options) && opt_bool(&options, "autoSignIn")?.unwrap_or(false);
+            if let (true, Some(p)) = (auto, password) {
+                *inner.auto_sign_in.borrow_mut() = Some((username.clone(), p));
+            }
             let confirmed = get(&body, "UserConfirmed")?.as_bool().unwrap_or(false);
             let out = Object::new();
             set(&out, "isSignUpComplete", &JsValue::from_bool(confirmed));
@@ -494,11 +823,13 @@ impl UserPool {
     pub fn confirm_sign_up(&self, #[wasm_bindgen(unchecked_param_type = "{ username: string; confirmationCode: string }")] input: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(alloc::boxed::Box::pin(async move {
-            let call = inner.cfg.confirm_sign_up(&required(&input, "username")?, &required(&input, "confirmationCode")?, None);
+            let username = required(&input, "username")?;
+            let call = inner.cfg.confirm_sign_up(&username, &required(&input, "confirmationCode")?, None);
             let body = inner.call(call).await?;
+            let auto = inner.auto_sign_in.borrow().as_ref().is_some_and(|(u, _)| *u == username);
             let out = Object::new();
             set(&out, "isSignUpComplete", &JsValue::TRUE);
-            set(&out, "nextStep", &next_step("signUpStep", "DONE", &body)?);
+            set(&out, "nextStep", &next_step("signUpStep", if auto { "COMPLETE_AUTO_SIGN_IN" } else { "DONE" }, &body)?);
             Ok(out.into())
         }))
     }

@@ -95,6 +95,29 @@ impl Config {
         self.initiate("USER_PASSWORD_AUTH", &params, metadata)
     }
 
+    /// InitiateAuth USER_AUTH (choice-based): with `preferred` (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)
+    /// Cognito starts that factor at once; without it, it answers SELECT_CHALLENGE with the choices.
+    pub fn initiate_user_auth(&self, username: &str, preferred: Option<&str>, factor_params: Vec<(String, String)>, metadata: &[(String, String)]) -> Call {
+        let mut params = vec![("USERNAME".into(), username.into())];
+        if let Some(p) = preferred {
+            params.push(("PREFERRED_CHALLENGE".into(), p.into()));
+        }
+        params.extend(factor_params);
+        let params = self.with_secret(params, username);
+        self.initiate("USER_AUTH", &params, metadata)
+    }
+
+    /// InitiateAuth CUSTOM_AUTH, starting with SRP when `srp_a` is given (`CHALLENGE_NAME: SRP_A`).
+    pub fn initiate_custom(&self, username: &str, srp_a: Option<&str>, metadata: &[(String, String)]) -> Call {
+        let mut params = vec![("USERNAME".into(), username.into())];
+        if let Some(a) = srp_a {
+            params.push(("SRP_A".into(), a.into()));
+            params.push(("CHALLENGE_NAME".into(), "SRP_A".into()));
+        }
+        let params = self.with_secret(params, username);
+        self.initiate("CUSTOM_AUTH", &params, metadata)
+    }
+
     /// InitiateAuth REFRESH_TOKEN_AUTH (the older refresh path). With a secret, Cognito hashes the username
     /// it knows the user by (the `sub` in the ID token works).
     pub fn initiate_refresh(&self, refresh_token: &str, username: &str) -> Call {
@@ -161,6 +184,39 @@ impl Config {
     }
 }
 
+/// AssociateSoftwareToken during sign-in (MFA_SETUP): authorised by the sign-in session.
+pub fn associate_software_token(session: &str) -> Call {
+    Call { operation: "AssociateSoftwareToken", body: Object::new().str("Session", session).finish() }
+}
+
+/// VerifySoftwareToken during sign-in (MFA_SETUP).
+pub fn verify_software_token(session: &str, code: &str) -> Call {
+    Call { operation: "VerifySoftwareToken", body: Object::new().str("Session", session).str("UserCode", code).finish() }
+}
+
+/// The `otpauth://` URI an authenticator app reads (from a QR code) for a TOTP secret.
+pub fn totp_uri(issuer: &str, account: &str, secret: &str) -> String {
+    let enc = |s: &str| crate::sigv4::encode::uri_encode(s.as_bytes(), false);
+    cat(&["otpauth://totp/", &enc(issuer), ":", &enc(account), "?secret=", secret, "&issuer=", &enc(issuer)])
+}
+
+/// One method's settings for SetUserMFAPreference from Amplify's words: `ENABLED`, `DISABLED`, `PREFERRED`
+/// or `NOT_PREFERRED`.
+pub fn mfa_setting(choice: &str) -> Result<Object> {
+    let (enabled, preferred) = match choice {
+        "ENABLED" => (true, None),
+        "DISABLED" => (false, Some(false)),
+        "PREFERRED" => (true, Some(true)),
+        "NOT_PREFERRED" => (true, Some(false)),
+        _ => return Err(Error::new(code::INVALID_ARGUMENT, "MFA preferences are ENABLED, DISABLED, PREFERRED or NOT_PREFERRED")),
+    };
+    let mut o = Object::new().bool("Enabled", enabled);
+    if let Some(p) = preferred {
+        o = o.bool("PreferredMfa", p);
+    }
+    Ok(o)
+}
+
 /// Calls authorised by an access token (no ClientId).
 pub fn with_access_token(operation: &'static str, access_token: &str, body: Object) -> Call {
     Call { operation, body: body.str("AccessToken", access_token).finish() }
@@ -210,5 +266,19 @@ mod tests {
             cat(&[r#"{"Username":"alice","Password":"pw","UserAttributes":[{"Name":"email","Value":"a@b.c"}],"SecretHash":""#, &h, r#"","ClientId":"client1"}"#])
         );
         assert_eq!(with_access_token("GlobalSignOut", "at", Object::new()).body, r#"{"AccessToken":"at"}"#);
+        c.client_secret = None;
+        assert_eq!(
+            c.initiate_user_auth("alice", Some("EMAIL_OTP"), vec![], &[]).body,
+            r#"{"AuthFlow":"USER_AUTH","AuthParameters":{"USERNAME":"alice","PREFERRED_CHALLENGE":"EMAIL_OTP"},"ClientId":"client1"}"#
+        );
+        assert_eq!(
+            c.initiate_custom("alice", Some("AA"), &[]).body,
+            r#"{"AuthFlow":"CUSTOM_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"AA","CHALLENGE_NAME":"SRP_A"},"ClientId":"client1"}"#
+        );
+        assert_eq!(verify_software_token("s", "123456").body, r#"{"Session":"s","UserCode":"123456"}"#);
+        assert_eq!(totp_uri("My App", "ann@example.com", "ABC"), "otpauth://totp/My%20App:ann%40example.com?secret=ABC&issuer=My%20App");
+        assert_eq!(mfa_setting("PREFERRED").unwrap().finish(), r#"{"Enabled":true,"PreferredMfa":true}"#);
+        assert_eq!(mfa_setting("ENABLED").unwrap().finish(), r#"{"Enabled":true}"#);
+        assert!(mfa_setting("yes").is_err());
     }
 }

@@ -26,6 +26,8 @@ pub struct Reply {
     pub session: Option<String>,
     pub params: Vec<(String, String)>,
     pub tokens: Option<Tokens>,
+    /// USER_AUTH's `AvailableChallenges` (first factors the user may choose).
+    pub available: Vec<String>,
 }
 
 impl Reply {
@@ -61,6 +63,7 @@ pub fn step_name(challenge: &str) -> Option<&'static str> {
         "SELECT_MFA_TYPE" => "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
         "CUSTOM_CHALLENGE" => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
         "SELECT_CHALLENGE" => "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+        "MFA_SETUP" => "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
         _ => return None,
     })
 }
@@ -109,6 +112,7 @@ mod tests {
             session: Some("s".into()),
             params: vec![],
             tokens: tokens.then(|| Tokens { id_token: "i".into(), access_token: "a".into(), refresh_token: Some("r".into()), expires_in: 3600 }),
+            available: vec![],
         }
     }
 
@@ -123,6 +127,7 @@ mod tests {
             ("EMAIL_OTP", "CONFIRM_SIGN_IN_WITH_EMAIL_CODE"),
             ("SELECT_MFA_TYPE", "CONTINUE_SIGN_IN_WITH_MFA_SELECTION"),
             ("CUSTOM_CHALLENGE", "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"),
+            ("MFA_SETUP", "CONTINUE_SIGN_IN_WITH_TOTP_SETUP"),
         ] {
             assert_eq!(next(&reply(Some(c), false)).ok(), Some(Next::Ask(Prompt { challenge: c.into(), step })), "{c}");
         }

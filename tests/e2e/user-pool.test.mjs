@@ -195,12 +195,7 @@ test('MFA: an email code is a step, a wrong code can be retried, the delivered c
     const session = await t.pool.getSession();
     await t.cognito('SetUserMFAPreference', { AccessToken: session.tokens.accessToken, EmailMfaSettings: { Enabled: false, PreferredMfa: false } });
     await t.pool.signOut();
-    // A pool that requires MFA for a user without any: Cognito asks to set it up, which this version
-    // does not do yet; that is a coded error, not a hang or a trap.
-    const setupPool = t.make({ userPoolId: a.state.mfaUserPoolId, clientId: a.state.mfaClientId });
-    const mfaUser = a.state.mfaUsers[0];
-    const setup = await t.caught(setupPool.signIn({ username: mfaUser.username, password: mfaUser.password }));
-    return { pref: pref.status, first, wrong, done, username: session?.username, setup };
+    return { pref: pref.status, first, wrong, done, username: session?.username };
   }, { user: demo(), setup: setup.toString() });
   assert.equal(r.pref, 200);
   assert.equal(r.first.isSignedIn, false);
@@ -209,7 +204,6 @@ test('MFA: an email code is a step, a wrong code can be retried, the delivered c
   assert.equal(r.wrong.error.name, 'CodeMismatchException');
   assert.equal(r.done.isSignedIn, true);
   assert.ok(r.username);
-  assert.equal(r.setup.error.name, 'UnsupportedChallenge');
 });
 
 test("a device clock an hour off either way: SRP sign-in works, the session is neither refreshed nor lost", TEST_TIMEOUT, async () => {
