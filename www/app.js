@@ -1,102 +1,359 @@
-// The first cognito-fetch demo: sign S3 requests with local-aws's development credentials.
-// Plain script (no modules, no build step); window.CognitoFetch comes from /pkg/cognito-fetch.js.
+// The cognito-fetch demo: sign up / sign in (Cognito user pool), AWS credentials (identity pool), files in S3
+// under the user's own prefix, notes in DynamoDB. Plain script, no build step: window.CognitoFetch comes from
+// /pkg/cognito-fetch.js and /local-aws.json says where local-aws runs.
+// Never shown: passwords, tokens, keys, signatures. Errors are shown as `name: message`.
 'use strict';
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const buttons = ['put', 'get', 'list'].map($);
-  let aws = null; // local-aws's state: endpoint, region, bucket, credentials, …
+  let state = null;        // local-aws's state: endpoint, region, pool ids, bucket, table, outbox …
+  let pool = null;         // CognitoFetch.UserPool
+  let identity = null;     // CognitoFetch.IdentityPool (the credentials source of s3 and ddb)
+  let s3 = null;           // CognitoFetch.S3
+  let ddb = null;          // CognitoFetch.DynamoDB
+  let identityId = null;   // the signed-in user's identity id, once known
+  let pendingUsername = null; // who is confirming a sign-up
 
-  function setStatus(text, isError) {
-    $('status').textContent = text;
-    $('status').classList.toggle('error', Boolean(isError));
+  // What each sign-in step asks for, in words.
+  const STEPS = {
+    CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED: 'Your password is temporary: choose a new one.',
+    CONFIRM_SIGN_IN_WITH_SMS_CODE: 'Enter the code sent by SMS',
+    CONFIRM_SIGN_IN_WITH_EMAIL_CODE: 'Enter the code sent by email',
+    CONFIRM_SIGN_IN_WITH_TOTP_CODE: 'Enter the code from your authenticator app.',
+    CONTINUE_SIGN_IN_WITH_MFA_SELECTION: 'Choose a second factor',
+    CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION: 'Choose how to sign in',
+    CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE: 'Answer the challenge',
+    CONFIRM_SIGN_IN_WITH_PASSWORD: 'Enter your password.',
+    CONTINUE_SIGN_IN_WITH_TOTP_SETUP: 'This account must set up an authenticator app first, which this demo does not do.',
+  };
+  const CODE_STEPS = ['CONFIRM_SIGN_IN_WITH_SMS_CODE', 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE'];
+
+  function setStatus(text) { $('status').textContent = text; }
+
+  function describe(err) {
+    return err && typeof err === 'object' && err.name ? err.name + ': ' + err.message : String(err);
   }
 
-  // Path-style URL of a key: every segment percent-encoded, so spaces, unicode and '//' survive.
-  function objectUrl(key) {
-    const path = key ? '/' + key.split('/').map(encodeURIComponent).join('/') : '';
-    return aws.endpoint + '/' + aws.bucket + path;
+  function showError(err) {
+    $('error').textContent = describe(err);
+    $('error').hidden = false;
   }
 
-  // What a person may see of a signed request: never the secret, never the whole signature.
-  function describeSigned(signed) {
-    const lines = [signed.method + ' ' + signed.url];
-    for (const [name, value] of Object.entries(signed.headers)) {
-      let shown = value;
-      if (name === 'authorization') shown = value.replace(/Signature=([0-9a-f]{8})[0-9a-f]*/, 'Signature=$1…');
-      if (name === 'x-amz-security-token') shown = value.slice(0, 8) + '…';
-      lines.push(name + ': ' + shown);
-    }
-    return lines.join('\n');
+  function clearError() {
+    $('error').hidden = true;
+    $('error').textContent = '';
   }
 
-  async function send(method, url, body) {
-    const headers = body === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' };
-    const signed = await CognitoFetch.signRequest({
-      method, url, headers, body, region: aws.region, service: 's3', credentials: aws.credentials,
-    });
-    $('signed').textContent = describeSigned(signed);
-    const res = await fetch(signed.url, { method: signed.method, headers: signed.headers, body });
-    const text = await res.text();
-    $('response').textContent = res.status + ' ' + res.statusText + (text ? '\n\n' + text : '');
-    return { res, text };
+  function formatSize(bytes) {
+    if (bytes < 1024) return bytes + ' B';
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + ' KiB';
+    return (bytes / 1024 / 1024).toFixed(1) + ' MiB';
   }
 
-  function showKeys(xml) {
-    const doc = new DOMParser().parseFromString(xml, 'application/xml');
-    const list = $('keys');
-    list.replaceChildren();
-    $('keys-h').hidden = false;
-    for (const node of doc.querySelectorAll('Contents > Key')) {
-      const item = document.createElement('li');
-      const pick = document.createElement('button');
-      pick.type = 'button';
-      pick.textContent = node.textContent;
-      pick.title = 'Use this key';
-      pick.addEventListener('click', () => { $('key').value = node.textContent; $('key').focus(); });
-      item.append(pick);
-      list.append(item);
-    }
-    if (!list.children.length) list.append(Object.assign(document.createElement('li'), { textContent: '(empty bucket)' }));
-  }
+  const where = (d) => (d && d.destination ? ' (' + d.destination + ')' : '');
 
-  // Runs one action with the buttons disabled; shows a thrown error's code and message.
+  /** An event handler that runs `fn` with the buttons around its target disabled, and shows what it throws. */
   function action(fn) {
     return async (event) => {
-      event?.preventDefault();
+      event.preventDefault();
+      const origin = event.submitter || event.currentTarget;
+      if (origin.tagName === 'FORM' && !origin.reportValidity()) return;
+      const group = origin.closest('form, section');
+      const buttons = [...group.querySelectorAll('button')].filter((b) => !b.disabled);
       buttons.forEach((b) => { b.disabled = true; });
+      clearError();
       try {
         await fn();
       } catch (err) {
-        $('response').textContent = 'Error' + (err.code ? ' ' + err.code : '') + ': ' + err.message;
+        showError(err);
       } finally {
         buttons.forEach((b) => { b.disabled = false; });
       }
     };
   }
 
-  $('object-form').addEventListener('submit', action(() => send('PUT', objectUrl($('key').value), $('body').value)));
-  $('get').addEventListener('click', action(() => send('GET', objectUrl($('key').value))));
-  $('list').addEventListener('click', action(async () => {
-    const { res, text } = await send('GET', objectUrl('') + '?list-type=2');
-    if (res.ok) showKeys(text);
+  /** The code local-aws "sent" to `to` for one of `purposes` (its outbox stands in for email and SMS). */
+  async function codeFromOutbox(to, purposes) {
+    if (!state.outbox) throw Object.assign(new Error('local-aws has no outbox'), { name: 'NoOutbox' });
+    const res = await fetch(state.outbox + '?to=' + encodeURIComponent(to));
+    if (!res.ok) throw Object.assign(new Error('the outbox answered ' + res.status), { name: 'OutboxError' });
+    const found = (await res.json()).filter((m) => purposes.includes(m.purpose)).pop();
+    if (!found) throw Object.assign(new Error('no code for ' + to + ' in the local outbox yet'), { name: 'NoCode' });
+    return found.code;
+  }
+
+  // ---- 1. Account ----------------------------------------------------------------------------------------
+
+  function showForm(id) {
+    for (const f of ['auth-form', 'confirm-form', 'challenge-form', 'signed-in']) $(f).hidden = f !== id;
+  }
+
+  function showSignedOut() {
+    identityId = null;
+    $('who').textContent = 'Not signed in.';
+    $('aws').hidden = true;
+    $('identity-id').textContent = '—';
+    $('expires').textContent = '—';
+    $('files').replaceChildren();
+    $('notes').replaceChildren();
+    showForm('auth-form');
+  }
+
+  async function showSignedIn() {
+    const session = await pool.getSession({});
+    if (!session) return showSignedOut();
+    $('who').textContent = 'Signed in as ' + session.username + '.';
+    $('password').value = '';
+    showForm('signed-in');
+    $('aws').hidden = false;
+    // Credentials first (they give the identity id), then what this identity has stored.
+    try {
+      await loadCredentials(false);
+      await Promise.all([listFiles(), listNotes()]);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  /** After signIn / confirmSignIn: signed in, or show what the next step asks for. */
+  async function follow(out) {
+    if (out.isSignedIn) {
+      setStatus('Signed in.');
+      return showSignedIn();
+    }
+    const step = out.nextStep.signInStep;
+    const info = out.nextStep.additionalInfo || {};
+    let text = STEPS[step] || 'Cognito asks: ' + step;
+    if (CODE_STEPS.includes(step)) text += where(out.nextStep.codeDeliveryDetails) + '.';
+    else if (step === 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION') text += ': ' + (info.MFAS_CAN_CHOOSE || '') + '.';
+    else if (step === 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION') text += ': ' + (out.nextStep.availableChallenges || []).join(', ') + '.';
+    else if (!text.endsWith('.')) text += '.';
+    $('challenge-what').textContent = text;
+    const newPassword = step === 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED' || step === 'CONFIRM_SIGN_IN_WITH_PASSWORD';
+    $('answer').type = newPassword ? 'password' : 'text';
+    $('answer').autocomplete = step === 'CONFIRM_SIGN_IN_WITH_PASSWORD' ? 'current-password' : newPassword ? 'new-password' : 'one-time-code';
+    $('answer').value = '';
+    $('outbox-answer').hidden = !CODE_STEPS.includes(step);
+    showForm('challenge-form');
+    setStatus('One more step to sign in.');
+    $('answer').focus();
+  }
+
+  function askForCode(email, text) {
+    pendingUsername = email;
+    $('confirm-what').textContent = text;
+    $('code').value = '';
+    showForm('confirm-form');
+    $('code').focus();
+  }
+
+  $('auth-form').addEventListener('submit', action(async () => {
+    const email = $('email').value.trim();
+    setStatus('Signing in…');
+    let out;
+    try {
+      out = await pool.signIn({ username: email, password: $('password').value });
+    } catch (err) {
+      if (err.name !== 'UserNotConfirmedException') throw err;
+      askForCode(email, 'Confirm your email first with the code we sent to ' + email + ' (or send a new one).');
+      setStatus('Your email is not confirmed yet.');
+      return;
+    }
+    $('password').value = '';
+    await follow(out);
   }));
+
+  $('sign-up').addEventListener('click', action(async () => {
+    if (!$('auth-form').reportValidity()) return;
+    const email = $('email').value.trim();
+    setStatus('Signing up…');
+    // autoSignIn: once the code is confirmed, the library signs in with the password it keeps in memory.
+    const out = await pool.signUp({
+      username: email, password: $('password').value, options: { userAttributes: { email }, autoSignIn: true },
+    });
+    $('password').value = '';
+    if (out.nextStep.signUpStep === 'CONFIRM_SIGN_UP') {
+      askForCode(email, 'We sent a confirmation code' + where(out.nextStep.codeDeliveryDetails) + ' to ' + email + '.');
+      setStatus('Signed up: confirm your email.');
+    } else if (out.nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
+      await follow(await pool.autoSignIn());
+    } else {
+      setStatus('Signed up: you can sign in now.');
+    }
+  }));
+
+  $('outbox-code').addEventListener('click', action(async () => {
+    $('code').value = await codeFromOutbox(pendingUsername, ['SIGN_UP']);
+    setStatus('Code filled in from the local outbox.');
+  }));
+
+  $('resend').addEventListener('click', action(async () => {
+    const d = await pool.resendSignUpCode({ username: pendingUsername });
+    setStatus('A new code was sent' + where(d) + '.');
+  }));
+
+  $('confirm-form').addEventListener('submit', action(async () => {
+    const out = await pool.confirmSignUp({ username: pendingUsername, confirmationCode: $('code').value.trim() });
+    $('email').value = pendingUsername;
+    $('code').value = '';
+    if (out.nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
+      setStatus('Email confirmed: signing in…');
+      return follow(await pool.autoSignIn());
+    }
+    showForm('auth-form');
+    setStatus('Email confirmed: sign in with your password.');
+    $('password').focus();
+  }));
+
+  $('outbox-answer').addEventListener('click', action(async () => {
+    $('answer').value = await codeFromOutbox($('email').value.trim(), ['MFA', 'OTP']);
+    setStatus('Code filled in from the local outbox.');
+  }));
+
+  $('challenge-form').addEventListener('submit', action(async () => {
+    const out = await pool.confirmSignIn({ challengeResponse: $('answer').value.trim() });
+    $('answer').value = '';
+    await follow(out);
+  }));
+
+  $('sign-out').addEventListener('click', action(async () => {
+    setStatus('Signing out…');
+    try {
+      await pool.signOut({});
+    } finally {
+      await identity.clear({});
+      showSignedOut();
+    }
+    setStatus('Signed out.');
+  }));
+
+  // ---- 2. Identity-pool credentials ----------------------------------------------------------------------
+
+  const prefix = () => 'private/' + identityId + '/';
+
+  async function loadCredentials(forceRefresh) {
+    const c = await identity.getCredentials({ forceRefresh });
+    identityId = c.identityId;
+    $('identity-id').textContent = c.identityId;
+    $('expires').textContent = c.expiration.toLocaleString();
+    $('prefix').textContent = prefix();
+  }
+
+  async function ensureIdentity() {
+    if (!identityId) await loadCredentials(false);
+  }
+
+  $('credentials').addEventListener('click', action(async () => {
+    await loadCredentials(true);
+    setStatus('New credentials from the identity pool.');
+  }));
+
+  // ---- 3. Files in S3 ------------------------------------------------------------------------------------
+
+  function showProgress(loaded, total) {
+    $('progress').max = total || 1;
+    $('progress').value = total ? loaded : 1;
+    $('percent').textContent = (total ? Math.floor((loaded / total) * 100) : 100) + '%';
+  }
+
+  async function listFiles() {
+    await ensureIdentity();
+    const out = await s3.listObjectsV2({ prefix: prefix(), all: true });
+    const items = await Promise.all(out.contents.map(async (o) => {
+      const link = document.createElement('a');
+      link.href = await s3.presignGet(o.key, { expiresIn: 900 });
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.textContent = o.key.slice(prefix().length);
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      meta.textContent = ' — ' + formatSize(o.size) + ', ' + new Date(o.lastModified).toLocaleString();
+      const item = document.createElement('li');
+      item.append(link, meta);
+      return item;
+    }));
+    if (!items.length) items.push(Object.assign(document.createElement('li'), { textContent: 'No files yet.' }));
+    $('files').replaceChildren(...items);
+  }
+
+  $('upload-form').addEventListener('submit', action(async () => {
+    await ensureIdentity();
+    const file = $('file').files[0];
+    const options = { onProgress: (p) => showProgress(p.loaded, p.total) };
+    if (file.type) options.contentType = file.type;
+    showProgress(0, file.size);
+    setStatus('Uploading ' + file.name + '…');
+    await s3.upload(prefix() + file.name, file, options);
+    showProgress(file.size, file.size);
+    setStatus('Uploaded ' + file.name + ' (' + formatSize(file.size) + ').');
+    await listFiles();
+  }));
+
+  $('refresh-files').addEventListener('click', action(listFiles));
+
+  // ---- 4. Notes in DynamoDB ------------------------------------------------------------------------------
+
+  async function listNotes() {
+    await ensureIdentity();
+    const out = await ddb.query({
+      TableName: state.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': identityId },
+      ScanIndexForward: false, // newest first (sk is note#<milliseconds>)
+    });
+    const items = out.Items.map((note) => {
+      const item = document.createElement('li');
+      const when = Number(String(note.sk).replace(/^note#/, ''));
+      const meta = Object.assign(document.createElement('span'), { className: 'meta' });
+      meta.textContent = Number.isFinite(when) ? ' — ' + new Date(when).toLocaleString() : '';
+      item.append(String(note.text ?? ''), meta);
+      return item;
+    });
+    if (!items.length) items.push(Object.assign(document.createElement('li'), { textContent: 'No notes yet.' }));
+    $('notes').replaceChildren(...items);
+  }
+
+  $('note-form').addEventListener('submit', action(async () => {
+    await ensureIdentity();
+    const text = $('note').value.trim();
+    await ddb.putItem({ TableName: state.table, Item: { pk: identityId, sk: 'note#' + Date.now(), text } });
+    $('note').value = '';
+    setStatus('Note saved.');
+    await listNotes();
+  }));
+
+  $('refresh-notes').addEventListener('click', action(listNotes));
+
+  // ---- Start ---------------------------------------------------------------------------------------------
 
   async function start() {
     if (typeof CognitoFetch === 'undefined') {
       throw new Error('/pkg/cognito-fetch.js did not load: run `npm run build` (or `npm start`).');
     }
-    const stateRes = await fetch('/local-aws.json');
-    if (!stateRes.ok) throw new Error('/local-aws.json: ' + stateRes.status + ' (is local-aws running? use `npm start`)');
-    aws = await stateRes.json();
+    const res = await fetch('/local-aws.json');
+    if (!res.ok) throw new Error('/local-aws.json: ' + res.status + ' (is local-aws running? use `npm start`)');
+    state = await res.json();
     await CognitoFetch.ready;
-    $('endpoint').textContent = aws.endpoint;
-    $('region').textContent = aws.region;
-    $('bucket').textContent = aws.bucket;
-    $('access-key').textContent = aws.credentials.accessKeyId;
-    buttons.forEach((b) => { b.disabled = false; });
-    setStatus('Ready: requests are signed in this page with local-aws\'s development credentials.');
+    const endpoint = state.endpoint + '/';
+    pool = new CognitoFetch.UserPool({ region: state.region, userPoolId: state.userPoolId, clientId: state.clientId, endpoint });
+    identity = new CognitoFetch.IdentityPool({
+      region: state.region, identityPoolId: state.identityPoolId, endpoint, userPool: pool, allowGuest: false,
+    });
+    s3 = new CognitoFetch.S3({ region: state.region, bucket: state.bucket, credentials: identity, endpoint: state.endpoint });
+    ddb = new CognitoFetch.DynamoDB({ region: state.region, credentials: identity, endpoint });
+    pool.on('signedOut', showSignedOut);
+
+    if (await pool.getSession({})) {
+      setStatus('Welcome back: your session was restored.');
+      await showSignedIn();
+    } else {
+      showSignedOut();
+      setStatus('Ready: sign up, or sign in.');
+    }
   }
 
-  start().catch((err) => setStatus('Not ready: ' + (err.code ? err.code + ': ' : '') + err.message, true));
+  start().catch((err) => {
+    setStatus('Not ready.');
+    showError(err);
+  });
 })();
