@@ -16,7 +16,10 @@ if (exports.length === 0) throw new Error('no exported functions found in pkg/co
 const disposeLine = /^\s*\[Symbol\.dispose\]\(\): void;\n/gm;
 const generatedDts = read('pkg/cognito_fetch.d.ts');
 if (/export class /.test(generatedDts) && !disposeLine.test(generatedDts)) throw new Error('expected [Symbol.dispose] in the generated .d.ts; check scripts/package.mjs');
-const dts = generatedDts.replace(disposeLine, '');
+// wasm-bindgen declares every parameter as required; a trailing `options` / `init` object is optional in the
+// library (absent means defaults), so `pool.getSession()` and `s3.getObject(key)` must type-check.
+const trailingOptions = /^(\s*(?:export function )?(?!constructor\b)\w+\([^\n]*?)\b(options|init): ([^\n]*?)\): /gm;
+const dts = generatedDts.replace(disposeLine, '').replace(trailingOptions, '$1$2?: $3): ');
 writeFileSync(at('pkg/cognito_fetch.d.ts'), dts);
 const types = [...dts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((t) => t !== 'InitInput' && t !== 'SyncInitInput' && t !== 'InitOutput').sort();
 

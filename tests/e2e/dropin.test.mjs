@@ -87,3 +87,22 @@ test('the drop-in throws coded Errors and keeps working afterwards', TEST_TIMEOU
   assert.equal(r.err.code, 'InvalidUrl');
   assert.equal(r.status, 200);
 });
+
+test('the drop-in constructs classes (S3, UserPool ...), also through a reference kept from before ready', TEST_TIMEOUT, async () => {
+  const page = await env.open('main', DROPIN, { waitUntil: 'domcontentloaded' });
+  const r = await page.evaluate(async ({ state, key }) => {
+    const EarlyS3 = CognitoFetch.S3; // taken before the module is ready
+    const api = await CognitoFetch.ready;
+    const early = new EarlyS3({ bucket: state.bucket, region: state.region, endpoint: state.endpoint, credentials: state.credentials });
+    const late = new api.S3({ bucket: state.bucket, region: state.region, endpoint: state.endpoint, credentials: state.credentials });
+    await early.putObject(key, 'built by the drop-in');
+    const pool = new CognitoFetch.UserPool({ region: state.region, userPoolId: state.userPoolId, clientId: state.clientId, endpoint: `${state.endpoint}/`, storage: 'memory' });
+    return {
+      text: await (await late.getObject(key)).text(),
+      instance: late instanceof CognitoFetch.S3,
+      earlyHasMethods: typeof early.getObject === 'function',
+      session: await pool.getSession(),
+    };
+  }, { state: env.state, key: prefix + 'drop in/classes.txt' });
+  assert.deepEqual(r, { text: 'built by the drop-in', instance: true, earlyHasMethods: true, session: null });
+});

@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
-import { signRequest, presignUrl, SrpSession, UserPool } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload } from 'cognito-fetch';
+import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -61,7 +61,15 @@ async function userPool(): Promise<void> {
   const session: AuthSession | null = await pool.getSession({ forceRefresh: true });
   const idToken: string | undefined = session?.tokens.idToken;
   const up = await pool.signUp({ username: 'u', password: 'p', options: { userAttributes: { email: 'a@b.c' } } });
-  const step: 'CONFIRM_SIGN_UP' | 'DONE' = up.nextStep.signUpStep;
+  const step: 'CONFIRM_SIGN_UP' | 'COMPLETE_AUTO_SIGN_IN' | 'DONE' = up.nextStep.signUpStep;
+  const choice = await pool.signIn({ username: 'u', options: { authFlowType: 'USER_AUTH', preferredChallenge: 'EMAIL_OTP' } });
+  const totp: TotpSetupDetails | undefined = choice.nextStep.totpSetupDetails;
+  const attrs: Record<string, string> = await pool.fetchUserAttributes();
+  await pool.updateMFAPreference({ totp: 'PREFERRED', email: 'DISABLED' });
+  const mfa: MfaType | undefined = (await pool.fetchMFAPreference()).preferred;
+  // @ts-expect-error not an MFA preference
+  await pool.updateMFAPreference({ totp: 'yes' });
+  void [totp, attrs, mfa];
   pool.on('signedIn', (p: AuthEventPayload) => void p.username);
   await pool.signOut({ global: true });
   // @ts-expect-error unknown event
@@ -71,4 +79,29 @@ async function userPool(): Promise<void> {
   void [idToken, step];
 }
 
-void [auth, presigned, srpA, signature, userPool];
+async function aws(pool: UserPool): Promise<void> {
+  const ids = new IdentityPool({ region: 'us-east-1', identityPoolId: 'us-east-1:1', userPool: pool, logins: async () => ({ 'accounts.google.com': 'jwt' }) });
+  const creds: IdentityCredentials = await ids.getCredentials({ forceRefresh: true });
+  const when: Date = creds.expiration;
+  const id: string = await ids.getIdentityId();
+  const client = new AwsClient({ credentials: ids, region: 'us-east-1', maxAttempts: 5 });
+  const res: Response = await client.fetch('https://example.execute-api.us-east-1.amazonaws.com/x', { method: 'POST', body: '{}', aws: { service: 'execute-api', idempotent: true } });
+  new AwsClient({ credentials: async () => creds });
+  const s3 = new S3({ bucket: 'b', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+  const list: ListObjectsOutput = await s3.listObjectsV2({ prefix: 'p/', all: true });
+  const size: number = list.contents[0].size;
+  await s3.upload('k', new Blob(['x']), { onProgress: (p: UploadProgress) => void p.loaded, signal: new AbortController().signal });
+  const url: string = await s3.presignGet('k', { expiresIn: 60, range: 'bytes=0-1' });
+  const ddb = new DynamoDB({ region: 'us-east-1', credentials: ids, marshallOptions: { removeUndefinedValues: true } });
+  const got = await ddb.getItem({ TableName: 't', Key: { pk: 'a' } });
+  const attrs: Record<string, AttributeValue> = marshall({ a: 1n, b: new Set(['x']), n: numberValue('1.5') });
+  const n: NumberValue = numberValue('0.1234567890123456789');
+  unmarshall(attrs, { wrapNumbers: true });
+  // @ts-expect-error credentials are required
+  new S3({ bucket: 'b', region: 'r' });
+  // @ts-expect-error identityPoolId is required
+  new IdentityPool({ region: 'r' });
+  void [when, id, res, size, url, got, n];
+}
+
+void [auth, presigned, srpA, signature, userPool, aws];
