@@ -45,6 +45,14 @@ impl Storage {
         }
     }
 
+    /// Whether this is the page's `localStorage` (shared by every tab of the origin).
+    pub fn is_local_storage(&self) -> bool {
+        match (self, web_storage("localStorage")) {
+            (Storage::Object(o), Some(local)) => *o == local,
+            _ => false,
+        }
+    }
+
     async fn invoke(obj: &JsValue, name: &str, args: &[&str]) -> Result<JsValue> {
         let failed = || Error::new(STORAGE_ERROR, cat_static(name));
         let f = method(obj, name).ok_or_else(failed)?;

@@ -348,9 +348,10 @@ impl Inner {
                 let username = reply.param("USERNAME").unwrap_or(username_for_challenges).to_owned();
                 let mut session = reply.session.clone();
                 if prompt.challenge == "MFA_SETUP" {
-                    // Only TOTP can be set up here; Cognito lists what it allows in MFAS_CAN_SETUP.
+                    // TOTP is set up here. For SMS or email MFA, AWS's API reference (InitiateAuth, ChallengeName
+                    // MFA_SETUP) says to give the user a phone_number or email attribute and start the sign-in again.
                     if !reply.param("MFAS_CAN_SETUP").unwrap_or("").contains("SOFTWARE_TOKEN_MFA") {
-                        return Err(Error::new(steps::UNSUPPORTED_CHALLENGE, "this pool asks to set up an MFA method other than TOTP at sign-in; only TOTP set-up is supported"));
+                        return Err(Error::new("MFAMethodNotFoundException", "this user must set up SMS or email MFA first: give the user a phone_number or email attribute (an administrator can), then sign in again"));
                     }
                     let body = self.call(crate::user_pool::associate_software_token(session.as_deref().unwrap_or(""))).await?;
                     let secret = str_field(&body, "SecretCode").ok_or_else(|| invalid("AssociateSoftwareToken answered without a SecretCode"))?;
@@ -575,8 +576,63 @@ impl Inner {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// Web Locks: one refresh at a time across every tab of the origin.
+    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
+    fn lock_request(name: &str, callback: &JsValue) -> core::result::Result<Promise, JsValue>;
+}
+
+/// One refresh, under a Web Lock named after the app client when the browser has them: a tab that waited for
+/// the lock finds the tokens another tab just refreshed and does not refresh again (Cognito throttles, and a
+/// rotated refresh token may only be used once).
 async fn run_refresh(inner: Rc<Inner>, s: Session) -> core::result::Result<JsValue, JsValue> {
-    inner.refresh(s).await.map(JsValue::from_bool).map_err(to_js)
+    let name = cat(&["cognito-fetch.refresh.", &inner.cfg.client_id]);
+    let locked = inner.clone();
+    let seen = s.access_token.clone();
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        future_to_promise(async move {
+            let current = locked.load().await.map_err(to_js)?;
+            match current {
+                None => Ok(JsValue::FALSE),
+                // Refreshed meanwhile (in another tab): use those tokens.
+                Some(c) if c.access_token != seen => Ok(JsValue::TRUE),
+                Some(c) => locked.refresh(c).await.map(JsValue::from_bool).map_err(to_js),
+            }
+        })
+    });
+    match lock_request(&name, &callback) {
+        Ok(p) => JsFuture::from(p).await,
+        // No Web Locks here (old browsers, Node): one refresh per page.
+        Err(_) => inner.refresh(s).await.map(JsValue::from_bool).map_err(to_js),
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = addEventListener, catch)]
+    fn add_global_listener(event: &str, listener: &JsValue) -> core::result::Result<(), JsValue>;
+}
+
+/// Another tab changed this app client's session record: signed in, out, or refreshed there.
+fn cross_tab_event(inner: &Inner, event: &JsValue) {
+    if str_field(event, "key").as_deref() != Some(inner.cfg.storage_key().as_str()) {
+        return;
+    }
+    let user = |k: &str| -> Option<(String, String)> {
+        let r = JSON::parse(&str_field(event, k)?).ok()?;
+        Some((str_field(&r, "username")?, str_field(&r, "accessToken")?))
+    };
+    match (user("oldValue"), user("newValue")) {
+        (None, Some((u, _))) => inner.emit_user("signedIn", &u),
+        (Some((u, _)), None) => inner.emit_user("signedOut", &u),
+        (Some((old, a)), Some((new, b))) if old == new && a != b => inner.emit_user("tokenRefresh", &new),
+        (Some((old, _)), Some((new, _))) if old != new => {
+            inner.emit_user("signedOut", &old);
+            inner.emit_user("signedIn", &new);
+        }
+        _ => {}
+    }
 }
 
 async fn get_session(inner: Rc<Inner>, force: bool) -> core::result::Result<JsValue, JsValue> {
@@ -789,7 +845,21 @@ impl UserPool {
                 app_name,
                 auto_sign_in: RefCell::new(None),
             };
-            Ok(UserPool { inner: Rc::new(inner) })
+            let inner = Rc::new(inner);
+            if inner.storage.is_local_storage() {
+                // `storage` events come from other tabs only; the listener holds the instance weakly.
+                let weak = Rc::downgrade(&inner);
+                let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                    if let Some(inner) = weak.upgrade() {
+                        cross_tab_event(&inner, &event);
+                    }
+                });
+                // Without a global event target (workers, Node) there are no other tabs to hear.
+                if add_global_listener("storage", listener.as_ref()).is_ok() {
+                    listener.forget();
+                }
+            }
+            Ok(UserPool { inner })
         })()
         .map_err(to_js)
     }

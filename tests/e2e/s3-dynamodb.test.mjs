@@ -237,7 +237,9 @@ test('retries: injected 503 SlowDown and 429 are retried for idempotent requests
     await t.faults({ service: 's3', method: 'GET', status: 503, code: 'SlowDown', count: 2 });
     const afterTwo = await (await t.s3.getObject(key)).text();
     await t.faults({ service: 'dynamodb', status: 400, code: 'ThrottlingException', count: 1 });
+    await t.faults({ service: 'dynamodb', status: 429, code: 'TooManyRequestsException', count: 1 });
     const ddb = await t.ddb.getItem({ TableName: t.s.table, Key: { pk: 'none', sk: 'none' } });
+    const leftAfterDdb = await (await fetch(`${t.s.endpoint}/__local/faults`)).json();
     await t.faults({ service: 's3', method: 'GET', status: 500, code: 'InternalError', count: 3 });
     const gaveUp = await t.caught(t.s3.getObject(key));
     await t.faults();
@@ -245,10 +247,11 @@ test('retries: injected 503 SlowDown and 429 are retried for idempotent requests
     const url = `${t.s.endpoint}/${t.s.bucket}/${encodeURIComponent(key)}?uploads`;
     const post = await t.client.fetch(url, { method: 'POST', aws: { service: 's3' } });
     await t.faults();
-    return { afterTwo, ddb, gaveUp, post: post.status };
+    return { afterTwo, ddb, leftAfterDdb, gaveUp, post: post.status };
   }, { setup: setup.toString() });
   assert.equal(r.afterTwo, 'ok');
   assert.equal(r.ddb.Item, undefined);
+  assert.equal(JSON.stringify(r.leftAfterDdb).includes('TooManyRequests'), false, 'the 400 throttle and the 429 were both used up by retries');
   assert.equal(r.gaveUp.error.name, 'InternalError');
   assert.equal(r.gaveUp.error.retryable, true);
   assert.equal(r.post, 503, 'a POST is not retried');

@@ -210,3 +210,43 @@ test('a session written by Amplify / amazon-cognito-identity-js is migrated once
   assert.equal(r.half, null);
   assert.deepEqual(r.left, []);
 });
+
+test('tabs: sign-in, refresh and sign-out in one tab are events in another; two tabs refreshing at once refresh once', TEST_TIMEOUT, async () => {
+  const tab1 = await env.open('main');
+  const tab2 = await tab1.context().newPage();
+  await tab2.goto(tab1.url());
+  const start = async (a) => {
+    const { UserPool } = await import('/pkg/index.js');
+    const s = a.state;
+    window.pool = new UserPool({ region: s.region, userPoolId: s.userPoolId, clientId: s.clientId, endpoint: `${s.endpoint}/` });
+    window.events = [];
+    for (const e of ['signedIn', 'signedOut', 'tokenRefresh']) window.pool.on(e, (p) => window.events.push(`${e}:${p.username}`));
+    window.refreshes = 0;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (url, init) => {
+      if (init?.headers?.['x-amz-target']?.endsWith('GetTokensFromRefreshToken')) window.refreshes++;
+      return realFetch(url, init);
+    };
+  };
+  await tab1.evaluate(start, { state: env.state });
+  await tab2.evaluate(start, { state: env.state });
+  const user = env.state.users.find((u) => !u.temporary);
+  await tab1.evaluate((u) => window.pool.signIn(u), { username: user.username, password: user.password });
+  await tab2.waitForFunction(() => window.events.length >= 1, null, { timeout: 5000 });
+  const seen = await tab2.evaluate(async () => ({ events: [...window.events], session: (await window.pool.getSession())?.username }));
+  const [a, b] = await Promise.all([
+    tab1.evaluate(() => window.pool.getSession({ forceRefresh: true }).then((s) => s.tokens.accessToken)),
+    tab2.evaluate(() => window.pool.getSession({ forceRefresh: true }).then((s) => s.tokens.accessToken)),
+  ]);
+  const refreshes = (await tab1.evaluate(() => window.refreshes)) + (await tab2.evaluate(() => window.refreshes));
+  await tab1.evaluate(() => window.pool.signOut());
+  await tab2.waitForFunction(() => window.events.some((e) => e.startsWith('signedOut')), null, { timeout: 5000 });
+  const after = await tab2.evaluate(async () => ({ events: [...window.events], session: await window.pool.getSession() }));
+  const username = seen.session;
+  assert.ok(username);
+  assert.deepEqual(seen.events, [`signedIn:${username}`]);
+  assert.equal(a, b, 'both tabs end with the same tokens');
+  assert.equal(refreshes, 1, 'one refresh for two tabs (Web Locks)');
+  assert.ok(after.events.includes(`signedOut:${username}`));
+  assert.equal(after.session, null);
+});
