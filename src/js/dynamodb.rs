@@ -229,14 +229,12 @@ fn unmarshall_map(m: &JsValue, wrap: bool) -> Result<JsValue> {
     Ok(o.into())
 }
 
-/// Request members holding a map of values, and members holding a list of such maps.
-const VALUE_MAPS: [&str; 4] = ["Item", "Key", "ExpressionAttributeValues", "ExclusiveStartKey"];
-const VALUE_MAP_LISTS: [&str; 1] = ["Keys"];
-
-/// A copy of a request with every value map marshalled.
-fn marshall_request(v: &JsValue, options: &Options) -> Result<JsValue> {
+/// A copy of `v` (a request or an answer, at any depth) with `convert` applied to each member named in `maps`
+/// (a map of values) and to each map of a member named in `lists`. `parent` is the member `v` sits in:
+/// BatchGetItem's `Responses` maps table names to lists of items.
+fn convert_tree(v: &JsValue, maps: &[&str], lists: &[&str], parent: &str, convert: &dyn Fn(&JsValue) -> Result<JsValue>) -> Result<JsValue> {
     if Array::is_array(v) {
-        return Ok(Array::from(v).iter().map(|i| marshall_request(&i, options)).collect::<Result<Array>>()?.into());
+        return Ok(Array::from(v).iter().map(|i| convert_tree(&i, maps, lists, "", convert)).collect::<Result<Array>>()?.into());
     }
     if !v.is_object() || v.is_function() {
         return Ok(v.clone());
@@ -246,46 +244,31 @@ fn marshall_request(v: &JsValue, options: &Options) -> Result<JsValue> {
         let pair: Array = e.unchecked_into();
         let key = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
-        let converted = if VALUE_MAPS.contains(&key.as_str()) && value.is_object() {
-            marshall_map(&value, options)?
-        } else if VALUE_MAP_LISTS.contains(&key.as_str()) && Array::is_array(&value) {
-            Array::from(&value).iter().map(|i| marshall_map(&i, options)).collect::<Result<Array>>()?.into()
+        let converted = if maps.contains(&key.as_str()) && value.is_object() {
+            convert(&value)?
+        } else if (lists.contains(&key.as_str()) || parent == "Responses") && Array::is_array(&value) {
+            Array::from(&value).iter().map(|i| convert(&i)).collect::<Result<Array>>()?.into()
         } else {
-            marshall_request(&value, options)?
+            convert_tree(&value, maps, lists, &key, convert)?
         };
         set(&out, &key, &converted);
     }
     Ok(out.into())
 }
 
+/// Request members holding a map of plain values, and members holding a list of such maps.
+const VALUE_MAPS: [&str; 4] = ["Item", "Key", "ExpressionAttributeValues", "ExclusiveStartKey"];
+const VALUE_MAP_LISTS: [&str; 1] = ["Keys"];
 /// Answer members holding a map of AttributeValues, and lists of such maps.
 const ANSWER_MAPS: [&str; 5] = ["Item", "Attributes", "LastEvaluatedKey", "Key", "ExclusiveStartKey"];
 const ANSWER_MAP_LISTS: [&str; 2] = ["Items", "Keys"];
 
-/// A copy of an answer with every AttributeValue map read back as plain values. `parent` is the member the
-/// value sits in: BatchGetItem's `Responses` maps tables to lists of items.
-fn unmarshall_answer(v: &JsValue, wrap: bool, parent: &str) -> Result<JsValue> {
-    if Array::is_array(v) {
-        return Ok(Array::from(v).iter().map(|i| unmarshall_answer(&i, wrap, "")).collect::<Result<Array>>()?.into());
-    }
-    if !v.is_object() {
-        return Ok(v.clone());
-    }
-    let out = Object::new();
-    for e in Object::entries(v.unchecked_ref()).iter() {
-        let pair: Array = e.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let converted = if ANSWER_MAPS.contains(&key.as_str()) && value.is_object() {
-            unmarshall_map(&value, wrap)?
-        } else if (ANSWER_MAP_LISTS.contains(&key.as_str()) || parent == "Responses") && Array::is_array(&value) {
-            Array::from(&value).iter().map(|i| unmarshall_map(&i, wrap)).collect::<Result<Array>>()?.into()
-        } else {
-            unmarshall_answer(&value, wrap, &key)?
-        };
-        set(&out, &key, &converted);
-    }
-    Ok(out.into())
+fn marshall_request(v: &JsValue, options: &Options) -> Result<JsValue> {
+    convert_tree(v, &VALUE_MAPS, &VALUE_MAP_LISTS, "", &|m| marshall_map(m, options))
+}
+
+fn unmarshall_answer(v: &JsValue, wrap: bool) -> Result<JsValue> {
+    convert_tree(v, &ANSWER_MAPS, &ANSWER_MAP_LISTS, "", &|m| unmarshall_map(m, wrap))
 }
 
 fn read_options(v: &JsValue) -> Result<Options> {
@@ -376,7 +359,7 @@ impl Inner {
         if self.raw {
             Ok(answer)
         } else {
-            unmarshall_answer(&answer, self.wrap, "")
+            unmarshall_answer(&answer, self.wrap)
         }
     }
 }
