@@ -85,6 +85,13 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(Promise::new(&mut cb)).await;
 }
 
+/// Waits before attempt `attempt + 1`: [`crate::retry::backoff_ms`] with a random draw (jitter needs no
+/// secure randomness).
+pub async fn back_off(attempt: u32) {
+    let random = (js_sys::Math::random() * 4_294_967_296.0) as u32;
+    sleep(crate::retry::backoff_ms(attempt, random)).await;
+}
+
 /// The error code of a JSON service's answer: `__type` (may be namespaced `com.amazonaws…#Code`) or the
 /// `x-amzn-ErrorType` header (may carry `:detail`).
 pub fn json_error(status: u16, body: &JsValue, header: Option<String>) -> Error {
@@ -104,16 +111,22 @@ pub fn read_json(status: u16, text: &str, error_header: Option<String>) -> Resul
     Err(json_error(status, &parsed.unwrap_or(JsValue::UNDEFINED), error_header))
 }
 
-/// A POST `init` for a JSON-protocol endpoint with `X-Amz-Target: target`.
-pub fn json_init(target: &str, content_type: &str, body: &str) -> Object {
-    let headers = Object::new();
-    set(&headers, "content-type", &JsValue::from_str(content_type));
-    set(&headers, "x-amz-target", &JsValue::from_str(target));
+/// A POST `init` with these headers and body.
+pub fn post_init(headers: &[(&str, &str)], body: &str) -> Object {
+    let h = Object::new();
+    for (name, value) in headers {
+        set(&h, name, &JsValue::from_str(value));
+    }
     let init = Object::new();
     set(&init, "method", &JsValue::from_str("POST"));
-    set(&init, "headers", &headers);
+    set(&init, "headers", &h);
     set(&init, "body", &JsValue::from_str(body));
     init
+}
+
+/// A POST `init` for a JSON-protocol endpoint with `X-Amz-Target: target`.
+pub fn json_init(target: &str, content_type: &str, body: &str) -> Object {
+    post_init(&[("content-type", content_type), ("x-amz-target", target)], body)
 }
 
 /// POSTs `body` to an unsigned JSON-protocol endpoint (Cognito) with `X-Amz-Target: target`.

@@ -5,7 +5,7 @@
 //! error (with the server's clock from `Date`), one after expired credentials (with fresh ones).
 
 use super::sigv4::{parse_url, read_body, with_keys, Body};
-use super::{get, invalid, is_absent, opt_bool, opt_string, read_headers, set, str_field, to_js};
+use super::{get, invalid, is_absent, opt_string, option_bool, option_string, read_headers, set, str_field, to_js};
 use crate::error::{code, Error, Result};
 use crate::http::{self, FetchResponse};
 #[allow(unused_imports)]
@@ -140,9 +140,8 @@ impl Signer {
             }
             Source::Function(f) => f.call1(&JsValue::NULL, &arg),
         };
-        // Keep the provider's own coded error (NotAuthorizedException, NetworkError ...).
-        let failed = super::from_js;
-        let value = JsFuture::from(Promise::resolve(&result.map_err(failed)?)).await.map_err(failed)?;
+        // The provider's own coded error (NotAuthorizedException, NetworkError ...) is kept.
+        let value = super::settle(result.map_err(super::from_js)?).await?;
         read_creds(&value)
     }
 
@@ -193,7 +192,7 @@ impl Signer {
             let response = match http::send(&req.url, &init).await {
                 Ok(r) => r,
                 Err(e) if e.code == code::NETWORK_ERROR && retry::retry_network_failure(&a) => {
-                    http::sleep(retry::backoff_ms(a.number, random_u32())).await;
+                    http::back_off(a.number).await;
                     a.number += 1;
                     continue;
                 }
@@ -208,7 +207,7 @@ impl Signer {
             match retry::decide(status, &code, &message, &a) {
                 Decision::Done => return Ok(response),
                 Decision::Backoff => {
-                    http::sleep(retry::backoff_ms(a.number, random_u32())).await;
+                    http::back_off(a.number).await;
                     a.number += 1;
                 }
                 Decision::FixClock => {
@@ -219,10 +218,6 @@ impl Signer {
             }
         }
     }
-}
-
-fn random_u32() -> u32 {
-    (js_sys::Math::random() * 4_294_967_296.0) as u32
 }
 
 /// The error code and message of a failed answer, read from a copy of the body (the caller still gets it
@@ -301,16 +296,16 @@ async fn client_fetch(signer: alloc::rc::Rc<Signer>, input: JsValue, init: JsVal
     let host = parse_url(&url)?.host;
     let inferred = endpoint::infer(&host);
     let pick = |key: &str, from_host: Option<String>, default: &Option<String>, what: &'static str| -> Result<String> {
-        let given = if aws.is_object() { opt_string(&aws, key)? } else { None };
+        let given = option_string(&aws, key)?;
         given.or(from_host).or_else(|| default.clone()).ok_or_else(|| Error::new(what, cat(&["cannot tell the AWS ", key, " from the host ", &host, "; pass aws.", key, " or set it on the client"])))
     };
     let service = pick("service", inferred.as_ref().map(|i| i.service.clone()), &signer.service, code::UNKNOWN_SERVICE)?;
     let region = pick("region", inferred.and_then(|i| i.region), &signer.region, code::UNKNOWN_REGION)?;
-    let unsigned_opt = if aws.is_object() { opt_bool(&aws, "unsignedPayload")? } else { None };
+    let unsigned_opt = option_bool(&aws, "unsignedPayload")?;
     let blob = matches!(read_body(&body)?, Body::Opaque);
     let unsigned = unsigned_opt.unwrap_or(blob && is_s3(&service));
     let (body, hashed) = body_bytes(&body, unsigned).await?;
-    let idempotent = if aws.is_object() { opt_bool(&aws, "idempotent")? } else { None }.unwrap_or_else(|| retry::is_idempotent(&method));
+    let idempotent = option_bool(&aws, "idempotent")?.unwrap_or_else(|| retry::is_idempotent(&method));
     let req = Outgoing { method, url, headers, body, hashed, service, region, signal, idempotent, extra };
     Ok(signer.send(&req).await?.into())
 }

@@ -9,9 +9,9 @@ use crate::error::{Error, Result};
 use crate::http;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::{base64, cat, retry};
+use crate::{base64, cat};
 use alloc::rc::Rc;
-use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -72,19 +72,6 @@ fn number_value(text: &str) -> JsValue {
     o.into()
 }
 
-fn bytes_of(v: &JsValue) -> Option<Vec<u8>> {
-    if let Some(buf) = v.dyn_ref::<ArrayBuffer>() {
-        return Some(Uint8Array::new(buf).to_vec());
-    }
-    if ArrayBuffer::is_view(v) {
-        let buf = get(v, "buffer").ok()?;
-        let offset = get(v, "byteOffset").ok()?.as_f64()? as u32;
-        let len = get(v, "byteLength").ok()?.as_f64()? as u32;
-        return Some(Uint8Array::new_with_byte_offset_and_length(&buf, offset, len).to_vec());
-    }
-    None
-}
-
 fn entries(v: &JsValue) -> Result<Vec<(String, Native)>> {
     Object::entries(v.unchecked_ref()).iter().map(|e| {
         let pair: Array = e.unchecked_into();
@@ -114,7 +101,7 @@ fn native(v: &JsValue) -> Result<Native> {
     if let Some(s) = v.as_string() {
         return Ok(Native::String(s));
     }
-    if let Some(b) = bytes_of(v) {
+    if let Some(b) = super::buffer_bytes(v) {
         return Ok(Native::Bytes(b));
     }
     if Array::is_array(v) {
@@ -327,7 +314,7 @@ impl Inner {
         if !input.is_object() {
             return Err(invalid("expected the operation's input object"));
         }
-        let signal = if options.is_object() { get(options, "signal")? } else { JsValue::UNDEFINED };
+        let signal = super::option(options, "signal")?;
         let mut body = if self.raw { input.clone() } else { marshall_request(input, &self.options)? };
         let answer = self.call_wire(operation, &body, &signal).await?;
         // Batch operations: send what DynamoDB left unprocessed again, with backoff, and gather the results.
@@ -344,7 +331,7 @@ impl Inner {
                 if empty || round > ddb::MAX_BATCH_RETRIES {
                     break;
                 }
-                http::sleep(retry::backoff_ms(round, (js_sys::Math::random() * 4_294_967_296.0) as u32)).await;
+                http::back_off(round).await;
                 round += 1;
                 let next = Object::assign(&Object::new(), body.unchecked_ref());
                 set(&next, "RequestItems", &left);

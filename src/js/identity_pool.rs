@@ -5,7 +5,7 @@
 //! clock with one refresh in flight, and are dropped when the user behind them changes or signs out.
 //! Protocol decisions are in [`crate::identity_pool`].
 
-use super::{claims, get, invalid, is_absent, num_field, opt_bool, opt_string, read_headers, set, str_field, to_js};
+use super::{claims, get, invalid, is_absent, now_secs, num_field, opt_bool, opt_string, option_bool, read_headers, set, settle, str_field, to_js};
 use crate::error::{Error, Result};
 use crate::http;
 use crate::identity_pool::{self as ip, Config, Credentials};
@@ -19,7 +19,6 @@ use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use super::promise;
 use alloc::boxed::Box;
 
@@ -88,21 +87,18 @@ pub struct IdentityPool {
     inner: Rc<Inner>,
 }
 
-fn now() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
-
-async fn resolve(v: JsValue) -> Result<JsValue> {
-    JsFuture::from(Promise::resolve(&v)).await.map_err(super::from_js)
-}
-
 impl Inner {
+    /// The server's clock from an answer's `Date` (Unix seconds), when it had one.
+    fn learn_clock(&self, server_date: Option<i64>) {
+        if let Some(d) = server_date {
+            self.clock_offset.set(d - now_secs());
+        }
+    }
+
     async fn call(&self, c: Call) -> Result<JsValue> {
         let target = cat(&[ip::TARGET_PREFIX, c.operation]);
         let answer = http::json_call(&self.cfg.endpoint(), &target, ip::CONTENT_TYPE, &c.body).await?;
-        if let Some(d) = answer.server_date {
-            self.clock_offset.set(d - now());
-        }
+        self.learn_clock(answer.server_date);
         Ok(answer.body)
     }
 
@@ -111,7 +107,7 @@ impl Inner {
         let mut out = Vec::new();
         if !is_absent(&self.user_pool) {
             let f: Function = get(&self.user_pool, "getSession")?.dyn_into().map_err(|_| invalid("userPool must have getSession()"))?;
-            let session = resolve(f.call0(&self.user_pool).map_err(|_| invalid("userPool.getSession() threw"))?).await?;
+            let session = settle(f.call0(&self.user_pool).map_err(|_| invalid("userPool.getSession() threw"))?).await?;
             if session.is_object() {
                 if let Some(token) = str_field(&get(&session, "tokens")?, "idToken") {
                     let iss = claims(&token).and_then(|c| str_field(&c, "iss")).ok_or_else(|| invalid("the ID token has no issuer"))?;
@@ -120,7 +116,7 @@ impl Inner {
             }
         }
         let app = if let Some(f) = self.logins.dyn_ref::<Function>() {
-            resolve(f.call0(&JsValue::NULL).map_err(|_| invalid("logins() threw"))?).await?
+            settle(f.call0(&JsValue::NULL).map_err(|_| invalid("logins() threw"))?).await?
         } else {
             self.logins.clone()
         };
@@ -142,11 +138,12 @@ impl Inner {
     }
 
     /// The identity id to use for `principal`: the remembered one when it is theirs, or a guest's being
-    /// upgraded at sign-in; otherwise a new one from GetId.
-    async fn identity_id(&self, logins: &[(String, String)], principal: &str) -> Result<String> {
+    /// upgraded at sign-in; otherwise a new one from GetId. Also whether the stored record already names
+    /// `principal` as its owner.
+    async fn identity_id(&self, logins: &[(String, String)], principal: &str) -> Result<(String, bool)> {
         if let Some((id, owner)) = self.stored_identity().await {
             if owner == principal || owner.is_empty() {
-                return Ok(id);
+                return Ok((id, owner == principal));
             }
             // Another user's identity (they signed out, someone else signed in): never reuse it.
             self.forget_identity().await?;
@@ -154,7 +151,7 @@ impl Inner {
         let body = self.call(self.cfg.get_id(logins)).await?;
         let id = str_field(&body, "IdentityId").ok_or_else(|| Error::new("InvalidResponse", "GetId answered without an IdentityId"))?;
         self.storage.set(&self.cfg.storage_key(), &ip::identity_record(&id, principal)).await?;
-        Ok(id)
+        Ok((id, true))
     }
 
     /// Credentials for `identity_id`: GetCredentialsForIdentity, or GetOpenIdToken + STS (basic flow).
@@ -175,16 +172,9 @@ impl Inner {
         let role = role.as_deref().ok_or_else(|| {
             invalid(if logins.is_empty() { "basicFlow.unauthenticatedRoleArn is needed for guests" } else { "basicFlow.authenticatedRoleArn is needed for signed-in users" })
         })?;
-        let headers = Object::new();
-        set(&headers, "content-type", &JsValue::from_str(ip::STS_CONTENT_TYPE));
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str("POST"));
-        set(&init, "headers", &headers);
-        set(&init, "body", &JsValue::from_str(&ip::assume_role_with_web_identity(role, "cognito-fetch", &token, basic.duration)));
-        let response = http::send(&self.cfg.sts_endpoint(), &init).await?;
-        if let Some(ms) = response.server_date_ms() {
-            self.clock_offset.set((ms / 1000.0) as i64 - now());
-        }
+        let form = ip::assume_role_with_web_identity(role, "cognito-fetch", &token, basic.duration);
+        let response = http::send(&self.cfg.sts_endpoint(), &http::post_init(&[("content-type", ip::STS_CONTENT_TYPE)], &form)).await?;
+        self.learn_clock(response.server_date_ms().map(|ms| (ms / 1000.0) as i64));
         let status = response.status();
         let creds = ip::read_sts_answer(status, &response.body_text().await?)?;
         Ok((creds, id))
@@ -195,15 +185,16 @@ impl Inner {
         if logins.is_empty() && !self.allow_guest {
             return Err(Error::new("NotAuthorizedException", "nobody is signed in and guest access is off (allowGuest: false)"));
         }
-        let mut identity_id = self.identity_id(&logins, &principal).await?;
+        let (mut identity_id, mut recorded) = self.identity_id(&logins, &principal).await?;
         let mut retried = false;
         loop {
             match self.exchange(&identity_id, &logins).await {
                 Ok((creds, id)) => {
-                    if id != identity_id || self.stored_identity().await.map(|(_, p)| p) != Some(principal.clone()) {
+                    // A merged identity comes back under another id; a guest's id now belongs to the user.
+                    if id != identity_id || !recorded {
                         self.storage.set(&self.cfg.storage_key(), &ip::identity_record(&id, &principal)).await?;
                     }
-                    let held = Held { creds, issued_at: now() + self.clock_offset.get(), identity_id: id, principal };
+                    let held = Held { creds, issued_at: now_secs() + self.clock_offset.get(), identity_id: id, principal };
                     if self.persist {
                         let record = ip::credentials_record(&held.creds, held.issued_at, &held.identity_id, &held.principal);
                         self.storage.set(&self.cfg.credentials_key(), &record).await?;
@@ -213,7 +204,7 @@ impl Inner {
                 Err(e) if !retried && ip::is_stale_identity(&e.code) => {
                     retried = true;
                     self.forget_identity().await?;
-                    identity_id = self.identity_id(&logins, &principal).await?;
+                    (identity_id, recorded) = self.identity_id(&logins, &principal).await?;
                 }
                 Err(e) => return Err(e),
             }
@@ -236,7 +227,7 @@ impl Inner {
     }
 
     fn fresh(&self, held: &Held, principal: &str) -> bool {
-        held.principal == principal && !ip::needs_refresh(held.issued_at, held.creds.expiration, now() + self.clock_offset.get())
+        held.principal == principal && !ip::needs_refresh(held.issued_at, held.creds.expiration, now_secs() + self.clock_offset.get())
     }
 }
 
@@ -289,19 +280,8 @@ async fn get_credentials(inner: Rc<Inner>, force: bool) -> Result<JsValue> {
     if inner.held.borrow().as_ref().is_some_and(|h| h.principal != principal) {
         inner.held.borrow_mut().take();
     }
-    // One refresh in flight: concurrent callers wait for the same one.
-    let existing = inner.refreshing.borrow().clone();
-    let promise = match existing {
-        Some(p) => p,
-        None => {
-            let p = promise(Box::pin(run_fetch(inner.clone(), logins, principal.clone())));
-            *inner.refreshing.borrow_mut() = Some(p.clone());
-            p
-        }
-    };
-    let outcome = JsFuture::from(promise).await;
-    inner.refreshing.borrow_mut().take();
-    outcome.map_err(super::from_js)?;
+    // One fetch in flight: concurrent callers wait for the same one.
+    super::single_flight(&inner.refreshing, || Box::pin(run_fetch(inner.clone(), logins, principal.clone()))).await?;
     let held = inner.held.borrow().clone().ok_or_else(|| Error::new("CredentialsError", "the credentials were cleared while they were fetched"))?;
     Ok(credentials_object(&held, inner.clock_offset.get()))
 }
@@ -355,7 +335,7 @@ impl IdentityPool {
     pub fn get_credentials(&self, #[wasm_bindgen(unchecked_param_type = "{ forceRefresh?: boolean }")] options: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(Box::pin(async move {
-            let force = options.is_object() && opt_bool(&options, "forceRefresh")?.unwrap_or(false);
+            let force = option_bool(&options, "forceRefresh")?.unwrap_or(false);
             get_credentials(inner, force).await
         }))
     }
@@ -377,7 +357,7 @@ impl IdentityPool {
         promise(Box::pin(async move {
             inner.held.borrow_mut().take();
             inner.storage.remove(&inner.cfg.credentials_key()).await?;
-            if options.is_object() && opt_bool(&options, "identityId")?.unwrap_or(false) {
+            if option_bool(&options, "identityId")?.unwrap_or(false) {
                 inner.forget_identity().await?;
             }
             Ok(JsValue::UNDEFINED)

@@ -62,6 +62,23 @@ pub(crate) fn promise(task: Task) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move { task.await.map_err(to_js) })
 }
 
+/// Joins the task in flight in `slot`, or starts one with `start` and keeps it there until it settles:
+/// concurrent callers share one result (one refresh, one credentials fetch).
+pub(crate) async fn single_flight(slot: &core::cell::RefCell<Option<js_sys::Promise>>, start: impl FnOnce() -> Task) -> Result<JsValue> {
+    let existing = slot.borrow().clone();
+    let running = match existing {
+        Some(p) => p,
+        None => {
+            let p = promise(start());
+            *slot.borrow_mut() = Some(p.clone());
+            p
+        }
+    };
+    let outcome = wasm_bindgen_futures::JsFuture::from(running).await;
+    slot.borrow_mut().take();
+    outcome.map_err(from_js)
+}
+
 pub(crate) fn to_js(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name(&e.code);
@@ -98,6 +115,55 @@ pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     v.as_string().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a string"])))
+}
+
+/// A member of an optional options object: an absent (or non-object) options value reads as empty.
+pub(crate) fn option(options: &JsValue, key: &str) -> Result<JsValue> {
+    if options.is_object() {
+        get(options, key)
+    } else {
+        Ok(JsValue::UNDEFINED)
+    }
+}
+
+pub(crate) fn option_string(options: &JsValue, key: &str) -> Result<Option<String>> {
+    if options.is_object() {
+        opt_string(options, key)
+    } else {
+        Ok(None)
+    }
+}
+
+pub(crate) fn option_bool(options: &JsValue, key: &str) -> Result<Option<bool>> {
+    if options.is_object() {
+        opt_bool(options, key)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The bytes of an ArrayBuffer or of a view of one (typed array, DataView).
+pub(crate) fn buffer_bytes(v: &JsValue) -> Option<Vec<u8>> {
+    if let Some(buf) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Some(js_sys::Uint8Array::new(buf).to_vec());
+    }
+    if js_sys::ArrayBuffer::is_view(v) {
+        let buf = get(v, "buffer").ok()?;
+        let offset = get(v, "byteOffset").ok()?.as_f64()? as u32;
+        let len = get(v, "byteLength").ok()?.as_f64()? as u32;
+        return Some(js_sys::Uint8Array::new_with_byte_offset_and_length(&buf, offset, len).to_vec());
+    }
+    None
+}
+
+/// Seconds since the epoch on this device's clock.
+pub(crate) fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Awaits a value that may be a Promise (what a callback returned); a rejection keeps its code.
+pub(crate) async fn settle(v: JsValue) -> Result<JsValue> {
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&v)).await.map_err(from_js)
 }
 
 pub(crate) fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {

@@ -4,7 +4,7 @@
 
 use super::aws::{body_bytes, Outgoing, Signer};
 use super::sigv4::{parse_url, read_body, with_keys, Body};
-use super::{get, invalid, is_absent, opt_bool, opt_string, read_headers, set, to_js};
+use super::{get, invalid, is_absent, opt_bool, opt_string, option, option_bool, option_string, read_headers, set, to_js};
 use crate::error::{code, Error, Result};
 use crate::http::FetchResponse;
 #[allow(unused_imports)]
@@ -119,30 +119,37 @@ pub struct S3 {
 }
 
 fn signal_of(options: &JsValue) -> Result<JsValue> {
-    if options.is_object() {
-        get(options, "signal")
-    } else {
-        Ok(JsValue::UNDEFINED)
-    }
-}
-
-fn opt_str(options: &JsValue, key: &str) -> Result<Option<String>> {
-    if options.is_object() {
-        opt_string(options, key)
-    } else {
-        Ok(None)
-    }
+    option(options, "signal")
 }
 
 fn opt_num(options: &JsValue, key: &str) -> Result<Option<f64>> {
-    if !options.is_object() {
-        return Ok(None);
-    }
-    let v = get(options, key)?;
+    let v = option(options, key)?;
     if is_absent(&v) {
         return Ok(None);
     }
     v.as_f64().filter(|n| n.is_finite() && *n >= 0.0).map(Some).ok_or_else(|| invalid(cat(&[key, " must be a non-negative number"])))
+}
+
+/// The headers an object is stored with: `content-type` and `x-amz-meta-*` from `metadata`.
+fn object_headers(options: &JsValue) -> Result<Vec<(String, String)>> {
+    let mut headers = Vec::new();
+    if let Some(ct) = option_string(options, "contentType")? {
+        headers.push((String::from("content-type"), ct));
+    }
+    for (k, v) in read_headers(&option(options, "metadata")?)? {
+        headers.push((cat(&["x-amz-meta-", &k.to_ascii_lowercase()]), v));
+    }
+    Ok(headers)
+}
+
+/// Calls an `onProgress` listener; one that throws must not break the upload.
+fn report_progress(listener: &Option<Function>, loaded: u64, total: u64) {
+    if let Some(f) = listener {
+        let p = Object::new();
+        set(&p, "loaded", &JsValue::from_f64(loaded as f64));
+        set(&p, "total", &JsValue::from_f64(total as f64));
+        let _ = f.call1(&JsValue::NULL, &p);
+    }
 }
 
 impl Inner {
@@ -170,15 +177,7 @@ impl Inner {
     }
 
     async fn put(&self, key: &str, body: &JsValue, options: &JsValue) -> Result<JsValue> {
-        let mut headers = Vec::new();
-        if let Some(ct) = opt_str(options, "contentType")? {
-            headers.push((String::from("content-type"), ct));
-        }
-        if options.is_object() {
-            for (k, v) in read_headers(&get(options, "metadata")?)? {
-                headers.push((cat(&["x-amz-meta-", &k.to_ascii_lowercase()]), v));
-            }
-        }
+        let headers = object_headers(options)?;
         let blob = matches!(read_body(body)?, Body::Opaque);
         let (body, hashed) = body_bytes(body, blob).await?;
         let response = self.send("PUT", self.cfg.object_url(key)?, headers, body, hashed, signal_of(options)?).await?;
@@ -231,13 +230,7 @@ struct Upload {
 
 impl Upload {
     fn progress(&self) {
-        if let Some(f) = &self.on_progress {
-            let p = Object::new();
-            set(&p, "loaded", &JsValue::from_f64(*self.loaded.borrow() as f64));
-            set(&p, "total", &JsValue::from_f64(self.parts.last().map_or(0, |p| p.1) as f64));
-            // A progress listener that throws must not break the upload.
-            let _ = f.call1(&JsValue::NULL, &p);
-        }
+        report_progress(&self.on_progress, *self.loaded.borrow(), self.parts.last().map_or(0, |p| p.1));
     }
 
     /// One worker: takes the next part until none are left or one failed.
@@ -292,7 +285,7 @@ fn upload_url(inner: &Inner, key: &str, query: &str) -> Result<String> {
 async fn upload(inner: Rc<Inner>, key: String, body: JsValue, options: JsValue) -> Result<JsValue> {
     let part_size = opt_num(&options, "partSize")?.map_or(s3::DEFAULT_PART_SIZE, |n| n as u64).max(s3::MIN_PART_SIZE);
     let concurrency = opt_num(&options, "concurrency")?.map_or(4, |n| (n as usize).clamp(1, 16));
-    let on_progress = if options.is_object() { get(&options, "onProgress")?.dyn_into::<Function>().ok() } else { None };
+    let on_progress = option(&options, "onProgress")?.dyn_into::<Function>().ok();
     // Anything that is not a Blob yet becomes one, so parts can be sliced without copies.
     let blob: Blob = match read_body(&body)? {
         Body::Opaque if get(&body, "slice")?.is_function() => body.clone().unchecked_into(),
@@ -303,25 +296,11 @@ async fn upload(inner: Rc<Inner>, key: String, body: JsValue, options: JsValue) 
     let parts = s3::plan_parts(total, part_size);
     if parts.len() <= 1 {
         let out = inner.put(&key, &blob.into(), &options).await?;
-        if let Some(f) = &on_progress {
-            let p = Object::new();
-            set(&p, "loaded", &JsValue::from_f64(total as f64));
-            set(&p, "total", &JsValue::from_f64(total as f64));
-            let _ = f.call1(&JsValue::NULL, &p);
-        }
+        report_progress(&on_progress, total, total);
         return Ok(out);
     }
     let signal = signal_of(&options)?;
-    let mut headers = Vec::new();
-    if let Some(ct) = opt_str(&options, "contentType")? {
-        headers.push((String::from("content-type"), ct));
-    }
-    if options.is_object() {
-        for (k, v) in read_headers(&get(&options, "metadata")?)? {
-            headers.push((cat(&["x-amz-meta-", &k.to_ascii_lowercase()]), v));
-        }
-    }
-    let created = inner.send("POST", upload_url(&inner, &key, "uploads")?, headers, JsValue::UNDEFINED, Some(Vec::new()), signal.clone()).await?;
+    let created = inner.send("POST", upload_url(&inner, &key, "uploads")?, object_headers(&options)?, JsValue::UNDEFINED, Some(Vec::new()), signal.clone()).await?;
     let upload_id = s3::read_upload_id(&created.body_text().await?)?;
     let count = parts.len();
     let job = Rc::new(Upload {
@@ -390,13 +369,13 @@ fn object_info(o: &s3::ObjectInfo) -> JsValue {
 async fn list(inner: Rc<Inner>, options: JsValue) -> Result<JsValue> {
     let max_keys = opt_num(&options, "maxKeys")?.map(|n| n as u32);
     let mut input = ListInput {
-        prefix: opt_str(&options, "prefix")?,
-        delimiter: opt_str(&options, "delimiter")?,
-        continuation_token: opt_str(&options, "continuationToken")?,
-        start_after: opt_str(&options, "startAfter")?,
+        prefix: option_string(&options, "prefix")?,
+        delimiter: option_string(&options, "delimiter")?,
+        continuation_token: option_string(&options, "continuationToken")?,
+        start_after: option_string(&options, "startAfter")?,
         max_keys,
     };
-    let all = options.is_object() && opt_bool(&options, "all")?.unwrap_or(false);
+    let all = option_bool(&options, "all")?.unwrap_or(false);
     let signal = signal_of(&options)?;
     let contents = Array::new();
     let mut key_count = 0;
@@ -439,7 +418,7 @@ impl S3 {
         let inner = self.inner.clone();
         promise(async move {
             let mut headers = Vec::new();
-            if let Some(r) = opt_str(&options, "range")? {
+            if let Some(r) = option_string(&options, "range")? {
                 headers.push((String::from("range"), r));
             }
             let response = inner.send("GET", inner.cfg.object_url(&key)?, headers, JsValue::UNDEFINED, Some(Vec::new()), signal_of(&options)?).await?;
@@ -520,12 +499,12 @@ impl S3 {
         promise(async move {
             let mut query = String::new();
             for (opt, param) in [("responseContentType", "response-content-type"), ("responseContentDisposition", "response-content-disposition")] {
-                if let Some(v) = opt_str(&options, opt)? {
+                if let Some(v) = option_string(&options, opt)? {
                     s3::push_param(&mut query, param, &v);
                 }
             }
             let mut headers = Vec::new();
-            if let Some(r) = opt_str(&options, "range")? {
+            if let Some(r) = option_string(&options, "range")? {
                 headers.push((String::from("range"), r));
             }
             Ok(JsValue::from_str(&inner.presign("GET", &key, query, headers, &options).await?))
@@ -538,7 +517,7 @@ impl S3 {
         let inner = self.inner.clone();
         promise(async move {
             let mut headers = Vec::new();
-            if let Some(ct) = opt_str(&options, "contentType")? {
+            if let Some(ct) = option_string(&options, "contentType")? {
                 headers.push((String::from("content-type"), ct));
             }
             Ok(JsValue::from_str(&inner.presign("PUT", &key, String::new(), headers, &options).await?))

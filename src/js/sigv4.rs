@@ -11,9 +11,8 @@ use crate::sigv4::time::AmzDate;
 use crate::sigv4::{self, is_s3, Credentials, Payload, Request, Scope, Settings};
 use crate::url::Url;
 use core::cell::RefCell;
-use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const SIGV4_TYPES: &str = r#"
@@ -142,14 +141,8 @@ pub(crate) fn read_body(v: &JsValue) -> Result<Body> {
     if let Some(s) = v.as_string() {
         return Ok(Body::Bytes(s.into_bytes()));
     }
-    if let Some(buf) = v.dyn_ref::<ArrayBuffer>() {
-        return Ok(Body::Bytes(Uint8Array::new(buf).to_vec()));
-    }
-    if ArrayBuffer::is_view(v) {
-        let buf = get(v, "buffer")?;
-        let offset = get(v, "byteOffset")?.as_f64().unwrap_or(0.0) as u32;
-        let len = get(v, "byteLength")?.as_f64().unwrap_or(0.0) as u32;
-        return Ok(Body::Bytes(Uint8Array::new_with_byte_offset_and_length(&buf, offset, len).to_vec()));
+    if let Some(bytes) = super::buffer_bytes(v) {
+        return Ok(Body::Bytes(bytes));
     }
     if v.is_object() && (get(v, "arrayBuffer")?.is_function() || get(v, "getReader")?.is_function()) {
         return Ok(Body::Opaque);
