@@ -2,7 +2,7 @@
 //! sign-out and events. Protocol decisions are in [`crate::user_pool`]; this file sends, stores and converts.
 //! State is per instance (several independent instances can live on one page).
 
-use super::{claims, opt_bool, promise, get, invalid, is_absent, num_field, opt_string, random_bytes, read_headers, set, str_field, to_js};
+use super::{claims, now_secs, opt_bool, promise, get, invalid, is_absent, num_field, opt_string, random_bytes, read_headers, set, str_field, to_js};
 use crate::error::{Error, Result};
 use crate::http;
 #[allow(unused_imports)]
@@ -17,7 +17,7 @@ use core::cell::{Cell, RefCell};
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(typescript_custom_section)]
 const USER_POOL_TYPES: &str = r#"
@@ -160,10 +160,6 @@ pub struct UserPool {
     inner: Rc<Inner>,
 }
 
-fn now() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
-
 fn required(obj: &JsValue, key: &'static str) -> Result<String> {
     opt_string(obj, key)?.filter(|s| !s.is_empty()).ok_or_else(|| invalid(cat(&[key, " is required"])))
 }
@@ -241,7 +237,7 @@ impl Inner {
     async fn call(&self, c: Call) -> Result<JsValue> {
         let target = cat(&[TARGET_PREFIX, c.operation]);
         let answer = http::json_call(&self.cfg.endpoint(), &target, CONTENT_TYPE, &c.body).await?;
-        self.clock_offset.set(clock_offset(answer.server_date, now(), self.clock_offset.get()));
+        self.clock_offset.set(clock_offset(answer.server_date, now_secs(), self.clock_offset.get()));
         Ok(answer.body)
     }
 
@@ -327,7 +323,7 @@ impl Inner {
             .or_else(|| access.as_ref().and_then(|c| str_field(c, "username")))
             .unwrap_or_else(|| fallback_username.into());
         let exp = access.as_ref().and_then(|c| num_field(c, "exp")).map(|e| e as i64);
-        Session::from_tokens(&username, tokens, refresh_token, exp, now(), self.clock_offset.get())
+        Session::from_tokens(&username, tokens, refresh_token, exp, now_secs(), self.clock_offset.get())
     }
 
     /// Acts on Cognito's answer: signed in (store, emit), or a challenge for the user (remember it).
@@ -467,7 +463,7 @@ impl Inner {
         let p = |k: &'static str| reply.param(k).ok_or_else(|| Error::new(srp::INVALID_SRP, cat(&["the PASSWORD_VERIFIER challenge has no ", k])));
         let user_id = p("USER_ID_FOR_SRP")?;
         let secret_block = p("SECRET_BLOCK")?;
-        let timestamp = srp::timestamp(now() + self.clock_offset.get());
+        let timestamp = srp::timestamp(now_secs() + self.clock_offset.get());
         let challenge = srp::Challenge {
             pool_name: self.cfg.pool_name()?,
             user_id,
@@ -586,25 +582,24 @@ extern "C" {
 /// One refresh, under a Web Lock named after the app client when the browser has them: a tab that waited for
 /// the lock finds the tokens another tab just refreshed and does not refresh again (Cognito throttles, and a
 /// rotated refresh token may only be used once).
-async fn run_refresh(inner: Rc<Inner>, s: Session) -> core::result::Result<JsValue, JsValue> {
+async fn run_refresh(inner: Rc<Inner>, s: Session) -> Result<JsValue> {
     let name = cat(&["cognito-fetch.refresh.", &inner.cfg.client_id]);
     let locked = inner.clone();
     let seen = s.access_token.clone();
     let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
-        future_to_promise(async move {
-            let current = locked.load().await.map_err(to_js)?;
-            match current {
+        promise(alloc::boxed::Box::pin(async move {
+            match locked.load().await? {
                 None => Ok(JsValue::FALSE),
                 // Refreshed meanwhile (in another tab): use those tokens.
                 Some(c) if c.access_token != seen => Ok(JsValue::TRUE),
-                Some(c) => locked.refresh(c).await.map(JsValue::from_bool).map_err(to_js),
+                Some(c) => locked.refresh(c).await.map(JsValue::from_bool),
             }
-        })
+        }))
     });
     match lock_request(&name, &callback) {
-        Ok(p) => JsFuture::from(p).await,
+        Ok(p) => JsFuture::from(p).await.map_err(super::from_js),
         // No Web Locks here (old browsers, Node): one refresh per page.
-        Err(_) => inner.refresh(s).await.map(JsValue::from_bool).map_err(to_js),
+        Err(_) => inner.refresh(s).await.map(JsValue::from_bool),
     }
 }
 
@@ -635,25 +630,15 @@ fn cross_tab_event(inner: &Inner, event: &JsValue) {
     }
 }
 
-async fn get_session(inner: Rc<Inner>, force: bool) -> core::result::Result<JsValue, JsValue> {
-    let Some(s) = inner.load().await.map_err(to_js)? else { return Ok(JsValue::NULL) };
-    let s = if force || s.needs_refresh(now()) {
+async fn get_session(inner: Rc<Inner>, force: bool) -> Result<JsValue> {
+    let Some(s) = inner.load().await? else { return Ok(JsValue::NULL) };
+    let s = if force || s.needs_refresh(now_secs()) {
         // One refresh in flight per instance: concurrent callers wait for the same one.
-        let existing = inner.refreshing.borrow().clone();
-        let promise = match existing {
-            Some(p) => p,
-            None => {
-                let p = future_to_promise(run_refresh(inner.clone(), s));
-                *inner.refreshing.borrow_mut() = Some(p.clone());
-                p
-            }
-        };
-        let outcome = JsFuture::from(promise).await;
-        inner.refreshing.borrow_mut().take();
-        if !outcome?.is_truthy() {
+        let refreshed = super::single_flight(&inner.refreshing, || alloc::boxed::Box::pin(run_refresh(inner.clone(), s))).await?;
+        if !refreshed.is_truthy() {
             return Ok(JsValue::NULL);
         }
-        match inner.load().await.map_err(to_js)? {
+        match inner.load().await? {
             Some(fresh) => fresh,
             None => return Ok(JsValue::NULL),
         }
@@ -673,7 +658,7 @@ async fn get_session(inner: Rc<Inner>, force: bool) -> core::result::Result<JsVa
 
 /// The signed-in user's access token (refreshed if it is about to expire).
 async fn access_token(inner: &Rc<Inner>) -> Result<String> {
-    let session = get_session(inner.clone(), false).await.map_err(super::from_js)?;
+    let session = get_session(inner.clone(), false).await?;
     if !session.is_object() {
         return Err(Error::new("UserUnAuthenticatedException", "nobody is signed in"));
     }
@@ -682,7 +667,11 @@ async fn access_token(inner: &Rc<Inner>) -> Result<String> {
 
 const MFA_TYPES: [(&str, &str, &str); 3] = [("SOFTWARE_TOKEN_MFA", "TOTP", "SoftwareTokenMfaSettings"), ("SMS_MFA", "SMS", "SMSMfaSettings"), ("EMAIL_OTP", "EMAIL", "EmailMfaSettings")];
 
-/// The account operations (one future type for all of them): `op` is the Cognito operation.
+/// fetchMFAPreference: GetUser, read for its MFA settings instead of its attributes.
+const GET_USER_MFA: &str = "GetUser:MFA";
+
+/// The account operations (one future type for all of them): `op` is the Cognito operation (or
+/// [`GET_USER_MFA`], or `AutoSignIn`).
 async fn account(inner: Rc<Inner>, op: &'static str, input: JsValue) -> Result<JsValue> {
     if op == "AutoSignIn" {
         let (username, password) = inner.auto_sign_in.borrow_mut().take().ok_or_else(|| Error::new("AutoSignInException", "no confirmed sign-up with autoSignIn is waiting"))?;
@@ -709,11 +698,11 @@ async fn account(inner: Rc<Inner>, op: &'static str, input: JsValue) -> Result<J
         }
         _ => json::Object::new(),
     };
-    let answer = inner.call(with_access_token(op, &token, body)).await?;
+    let operation = if op == GET_USER_MFA { "GetUser" } else { op };
+    let answer = inner.call(with_access_token(operation, &token, body)).await?;
     let out = Object::new();
     match op {
-        "GetUser" if input.as_bool() == Some(true) => {
-            // fetchMFAPreference
+        GET_USER_MFA => {
             let list = get(&answer, "UserMFASettingList")?;
             let name = |c: &str| MFA_TYPES.iter().find(|(cognito, _, _)| *cognito == c).map(|(_, n, _)| JsValue::from_str(n));
             if Array::is_array(&list) {
@@ -764,7 +753,7 @@ impl UserPool {
     /// The signed-in user's attributes (from Cognito; they are never stored).
     #[wasm_bindgen(js_name = fetchUserAttributes, unchecked_return_type = "Promise<Record<string, string>>")]
     pub fn fetch_user_attributes(&self) -> Promise {
-        account_promise(&self.inner, "GetUser", JsValue::FALSE)
+        account_promise(&self.inner, "GetUser", JsValue::UNDEFINED)
     }
 
     /// Changes attributes; changing a verified email or phone sends a code (see `codeDeliveryDetails`).
@@ -795,7 +784,7 @@ impl UserPool {
 
     #[wasm_bindgen(js_name = fetchMFAPreference, unchecked_return_type = "Promise<{ enabled?: MfaType[]; preferred?: MfaType }>")]
     pub fn fetch_mfa_preference(&self) -> Promise {
-        account_promise(&self.inner, "GetUser", JsValue::TRUE)
+        account_promise(&self.inner, GET_USER_MFA, JsValue::UNDEFINED)
     }
 
     /// Starts TOTP set-up for the signed-in user; finish with `verifyTOTPSetup`.
@@ -933,7 +922,7 @@ impl UserPool {
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<AuthSession | null>")]
     pub fn get_session(&self, #[wasm_bindgen(unchecked_param_type = "{ forceRefresh?: boolean }")] options: JsValue) -> Promise {
         let force = !is_absent(&options) && Reflect::get(&options, &JsValue::from_str("forceRefresh")).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-        future_to_promise(get_session(self.inner.clone(), force))
+        promise(alloc::boxed::Box::pin(get_session(self.inner.clone(), force)))
     }
 
     /// Signs out here (and revokes the refresh token), or everywhere with `global: true` (GlobalSignOut).
