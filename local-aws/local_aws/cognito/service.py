@@ -1023,6 +1023,13 @@ class CognitoLayer:
             "AttributeName": attribute,
         }
 
+    def _client_and_username(self, p: dict):
+        """(pool, app client, Username) of a per-user request made without tokens, its SECRET_HASH checked."""
+        pool, client = self._client(p.get("ClientId"))
+        username = _required(p, "Username")
+        self._check_secret_hash(client, username, p.get("SecretHash"))
+        return pool, client, username
+
     def _user_to_confirm(self, pool, client, username: str):
         """The user a confirmation code is for. An unknown user gets CodeMismatchException when user-existence
         errors are prevented (as if the code were wrong), else UserNotFoundException."""
@@ -1096,9 +1103,7 @@ class CognitoLayer:
         return answer
 
     def confirm_sign_up(self, p: dict) -> dict:
-        pool, client = self._client(p.get("ClientId"))
-        username = _required(p, "Username")
-        self._check_secret_hash(client, username, p.get("SecretHash"))
+        pool, client, username = self._client_and_username(p)
         user = self._user_to_confirm(pool, client, username)
         if user.status != UserStatus.UNCONFIRMED:
             raise _not_authorized(f"User cannot be confirmed. Current status is {user.status.value}")
@@ -1108,9 +1113,7 @@ class CognitoLayer:
         return {}
 
     def resend_confirmation_code(self, p: dict) -> dict:
-        pool, client = self._client(p.get("ClientId"))
-        username = _required(p, "Username")
-        self._check_secret_hash(client, username, p.get("SecretHash"))
+        pool, client, username = self._client_and_username(p)
         user = self._user_for_code(pool, client, username)
         if user is None:
             return {"CodeDeliveryDetails": self._simulated_delivery(pool, username)}
@@ -1141,9 +1144,7 @@ class CognitoLayer:
         )
 
     def forgot_password(self, p: dict) -> dict:
-        pool, client = self._client(p.get("ClientId"))
-        username = _required(p, "Username")
-        self._check_secret_hash(client, username, p.get("SecretHash"))
+        pool, client, username = self._client_and_username(p)
         user = self._user_for_code(pool, client, username)
         if user is None:
             return {"CodeDeliveryDetails": self._simulated_delivery(pool, username)}
