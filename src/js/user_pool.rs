@@ -576,30 +576,67 @@ impl Inner {
 extern "C" {
     /// Web Locks: one refresh at a time across every tab of the origin.
     #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
-    fn lock_request(name: &str, callback: &JsValue) -> core::result::Result<Promise, JsValue>;
+    fn lock_request(name: &str, options: &JsValue, callback: &JsValue) -> core::result::Result<Promise, JsValue>;
 }
+
+/// How long a tab that waited for another tab's refresh waits for that tab's write to reach its own copy of the
+/// storage. Chromium hands `localStorage` changes to other tabs asynchronously, so right after the lock is
+/// released here the record read may still be the old one.
+const CROSS_TAB_WAIT_MS: u32 = 1500;
+const CROSS_TAB_POLL_MS: u32 = 25;
 
 /// One refresh, under a Web Lock named after the app client when the browser has them: a tab that waited for
 /// the lock finds the tokens another tab just refreshed and does not refresh again (Cognito throttles, and a
 /// rotated refresh token may only be used once).
 async fn run_refresh(inner: Rc<Inner>, s: Session) -> Result<JsValue> {
     let name = cat(&["cognito-fetch.refresh.", &inner.cfg.client_id]);
-    let locked = inner.clone();
+    // First ask for the lock only if it is free: `null` means another tab (or instance) is refreshing.
+    let first = inner.clone();
     let seen = s.access_token.clone();
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+    let try_first = Closure::once_into_js(move |lock: JsValue| -> Promise {
         promise(alloc::boxed::Box::pin(async move {
-            match locked.load().await? {
-                None => Ok(JsValue::FALSE),
-                // Refreshed meanwhile (in another tab): use those tokens.
-                Some(c) if c.access_token != seen => Ok(JsValue::TRUE),
-                Some(c) => locked.refresh(c).await.map(JsValue::from_bool),
+            if lock.is_null() {
+                return Ok(JsValue::UNDEFINED);
             }
+            locked_refresh(&first, &seen, false).await
         }))
     });
-    match lock_request(&name, &callback) {
-        Ok(p) => JsFuture::from(p).await.map_err(super::from_js),
+    let if_available = Object::new();
+    set(&if_available, "ifAvailable", &JsValue::TRUE);
+    let outcome = match lock_request(&name, &if_available, &try_first) {
+        Ok(p) => JsFuture::from(p).await.map_err(super::from_js)?,
         // No Web Locks here (old browsers, Node): one refresh per page.
+        Err(_) => return inner.refresh(s).await.map(JsValue::from_bool),
+    };
+    if !outcome.is_undefined() {
+        return Ok(outcome);
+    }
+    // Contended: wait for the other refresh to finish, then use what it wrote.
+    let waited = inner.clone();
+    let seen = s.access_token.clone();
+    let after_wait = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        promise(alloc::boxed::Box::pin(async move { locked_refresh(&waited, &seen, true).await }))
+    });
+    match lock_request(&name, &JsValue::UNDEFINED, &after_wait) {
+        Ok(p) => JsFuture::from(p).await.map_err(super::from_js),
         Err(_) => inner.refresh(s).await.map(JsValue::from_bool),
+    }
+}
+
+/// Under the lock: the stored session is used when it changed since `seen` (refreshed elsewhere, or signed out);
+/// otherwise this tab refreshes. `waited`: another holder just had the lock, so its write may still be on its way.
+async fn locked_refresh(inner: &Inner, seen: &str, waited: bool) -> Result<JsValue> {
+    let mut waited_ms = 0;
+    loop {
+        match inner.load().await? {
+            None => return Ok(JsValue::FALSE),
+            Some(c) if c.access_token != seen => return Ok(JsValue::TRUE),
+            Some(c) if !waited || waited_ms >= CROSS_TAB_WAIT_MS => return inner.refresh(c).await.map(JsValue::from_bool),
+            Some(_) => {
+                http::sleep(CROSS_TAB_POLL_MS).await;
+                waited_ms += CROSS_TAB_POLL_MS;
+            }
+        }
     }
 }
 
