@@ -1,29 +1,28 @@
 /*! cognito-fetch drop-in: <script src=".../cognito-fetch.js"></script> defines window.CognitoFetch.
     Wait for `await CognitoFetch.ready` (it loads cognito_fetch_bg.wasm from beside this script). */
-(function () {
-  'use strict';
-  var scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
-  /*GLUE*/
-  var loaded = false;
-  var api = {};
-  var names = /*EXPORTS*/;
-  names.forEach(function (name) {
-    api[name] = function () {
-      if (!loaded) {
-        var e = new Error('CognitoFetch is still loading: call ' + name + ' after `await CognitoFetch.ready`');
-        e.name = e.code = 'NotReady';
-        throw e;
-      }
-      // A stub kept from before `ready` still works, as a function or with `new` (UserPool, S3 ... are classes).
-      var real = wasm_bindgen[name];
-      return new.target ? Reflect.construct(real, arguments) : real.apply(undefined, arguments);
-    };
-  });
-  api.ready = wasm_bindgen({ module_or_path: new URL('cognito_fetch_bg.wasm', scriptUrl) }).then(function () {
-    loaded = true;
-    // The real exports from now on: `new CognitoFetch.S3(...)`, `instanceof CognitoFetch.UserPool` work.
-    names.forEach(function (name) { api[name] = wasm_bindgen[name]; });
-    return api;
-  });
-  window.CognitoFetch = api;
-})();
+// Bundled by scripts/package.mjs into one classic script (an IIFE) with the same glue and JS layer as index.js.
+import init, * as core from './cognito_fetch.js';
+import * as layer from './aws.js';
+
+const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
+const real = Object.assign({}, ...[core, layer].map((m) => Object.fromEntries(Object.entries(m).filter(([n]) => /^[A-Za-z]/.test(n) && n !== 'default' && n !== 'initSync'))));
+let loaded = false;
+const api = {};
+for (const name of Object.keys(real)) {
+  api[name] = function (...args) {
+    if (!loaded) {
+      const e = new Error(`CognitoFetch is still loading: call ${name} after \`await CognitoFetch.ready\``);
+      e.name = e.code = 'NotReady';
+      throw e;
+    }
+    // A stub kept from before `ready` still works, as a function or with `new` (UserPool, S3 ... are classes).
+    return new.target ? Reflect.construct(real[name], args) : real[name](...args);
+  };
+}
+api.ready = init({ module_or_path: new URL('cognito_fetch_bg.wasm', scriptUrl) }).then(() => {
+  loaded = true;
+  // The real exports from now on: `new CognitoFetch.S3(...)`, `instanceof CognitoFetch.UserPool` work.
+  Object.assign(api, real);
+  return api;
+});
+window.CognitoFetch = api;

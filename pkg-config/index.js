@@ -13,3 +13,4 @@ if (wasmUrl.protocol === 'file:') {
 }
 
 export { /*EXPORTS*/ } from './cognito_fetch.js';
+export { AwsClient, S3, DynamoDB } from './aws.js';

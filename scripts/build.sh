@@ -2,7 +2,7 @@
 # npm run build: the npm package and the drop-in script, into pkg/.
 #   1. wasm-pack build (release profile of Cargo.toml, ESM glue for --target web), wasm-opt disabled there;
 #   2. wasm-opt -Oz from npm `binaryen` (132) with explicit feature flags;
-#   3. scripts/package.mjs: the entry, types, package.json fields and the drop-in from pkg-config/.
+#   3. scripts/package.mjs: the entry, the JS layer, types, package.json fields and the drop-in from pkg-config/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,8 +18,5 @@ WASM_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals -
 echo "[build] wasm-opt -Oz" >&2
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" \
   pkg/cognito_fetch_bg.wasm -o pkg/cognito_fetch_bg.wasm
-echo "[build] drop-in script (wasm-bindgen --target no-modules)" >&2
-rm -rf target/dropin
-wasm-bindgen --target no-modules --no-typescript --out-dir target/dropin target/wasm32-unknown-unknown/release/cognito_fetch.wasm
 node scripts/package.mjs
 node scripts/size.mjs

@@ -1,17 +1,14 @@
-//! `DynamoDB`: the item and query operations with plain JS values in and out (marshalled by the rules of
-//! [`crate::dynamodb`]), or raw AttributeValues with `raw: true`; unprocessed batch items are sent again with
-//! backoff. Also `marshall`, `unmarshall` and `numberValue` on their own.
+//! DynamoDB values: plain JS values as AttributeValues and back, by the rules of [`crate::dynamodb`]; whole
+//! requests and answers for the JS layer's `DynamoDB` class ([`super::wire`]), and `marshall`, `unmarshall`
+//! and `numberValue` on their own.
 
-use super::aws::{Outgoing, Signer};
-use super::{get, invalid, is_absent, opt_bool, opt_string, set, str_field, to_js};
+use super::{get, is_absent, opt_bool, set, str_field, to_js};
 use crate::dynamodb::{self as ddb, Attr, Native, NumberKind, Options};
 use crate::error::{Error, Result};
-use crate::http;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::{base64, cat};
-use alloc::rc::Rc;
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array, JSON};
+use crate::base64;
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -250,15 +247,15 @@ const VALUE_MAP_LISTS: [&str; 1] = ["Keys"];
 const ANSWER_MAPS: [&str; 5] = ["Item", "Attributes", "LastEvaluatedKey", "Key", "ExclusiveStartKey"];
 const ANSWER_MAP_LISTS: [&str; 2] = ["Items", "Keys"];
 
-fn marshall_request(v: &JsValue, options: &Options) -> Result<JsValue> {
+pub(crate) fn marshall_request(v: &JsValue, options: &Options) -> Result<JsValue> {
     convert_tree(v, &VALUE_MAPS, &VALUE_MAP_LISTS, "", &|m| marshall_map(m, options))
 }
 
-fn unmarshall_answer(v: &JsValue, wrap: bool) -> Result<JsValue> {
+pub(crate) fn unmarshall_answer(v: &JsValue, wrap: bool) -> Result<JsValue> {
     convert_tree(v, &ANSWER_MAPS, &ANSWER_MAP_LISTS, "", &|m| unmarshall_map(m, wrap))
 }
 
-fn read_options(v: &JsValue) -> Result<Options> {
+pub(crate) fn read_options(v: &JsValue) -> Result<Options> {
     if is_absent(v) {
         return Ok(Options::default());
     }
@@ -276,169 +273,6 @@ fn wrap_numbers(v: &JsValue) -> Result<bool> {
         return Ok(false);
     }
     Ok(opt_bool(v, "wrapNumbers")?.unwrap_or(false))
-}
-
-struct Inner {
-    signer: Signer,
-    endpoint: String,
-    region: String,
-    options: Options,
-    wrap: bool,
-    raw: bool,
-}
-
-impl Inner {
-    /// One call with a request already in wire form; the answer in wire form, or DynamoDB's coded error.
-    async fn call_wire(&self, operation: &str, body: &JsValue, signal: &JsValue) -> Result<JsValue> {
-        let text: String = JSON::stringify(body).map(String::from).map_err(|_| invalid("the request cannot be written as JSON (a cycle, or a bigint outside a value)"))?;
-        let req = Outgoing {
-            method: String::from("POST"),
-            url: self.endpoint.clone(),
-            headers: vec![(String::from("content-type"), String::from(ddb::CONTENT_TYPE)), (String::from("x-amz-target"), cat(&[ddb::TARGET_PREFIX, operation]))],
-            hashed: Some(text.as_bytes().to_vec()),
-            body: JsValue::from_str(&text),
-            service: String::from("dynamodb"),
-            region: self.region.clone(),
-            signal: signal.clone(),
-            // AWS's retry guidance: DynamoDB requests that were throttled or failed with 5xx were not applied.
-            idempotent: true,
-            extra: JsValue::UNDEFINED,
-        };
-        let response = self.signer.send(&req).await?;
-        let status = response.status();
-        let text = response.body_text().await?;
-        http::read_json(status, &text, response.header("x-amzn-errortype"))
-    }
-
-    async fn call(&self, operation: &str, input: &JsValue, options: &JsValue) -> Result<JsValue> {
-        if !input.is_object() {
-            return Err(invalid("expected the operation's input object"));
-        }
-        let signal = super::option(options, "signal")?;
-        let mut body = if self.raw { input.clone() } else { marshall_request(input, &self.options)? };
-        let answer = self.call_wire(operation, &body, &signal).await?;
-        // Batch operations: send what DynamoDB left unprocessed again, with backoff, and gather the results.
-        let pending = match operation {
-            "BatchWriteItem" => Some("UnprocessedItems"),
-            "BatchGetItem" => Some("UnprocessedKeys"),
-            _ => None,
-        };
-        if let Some(member) = pending {
-            let mut round = 1;
-            loop {
-                let left = get(&answer, member)?;
-                let empty = !left.is_object() || Object::keys(left.unchecked_ref::<Object>()).length() == 0;
-                if empty || round > ddb::MAX_BATCH_RETRIES {
-                    break;
-                }
-                http::back_off(round).await;
-                round += 1;
-                let next = Object::assign(&Object::new(), body.unchecked_ref());
-                set(&next, "RequestItems", &left);
-                body = next.into();
-                let more = self.call_wire(operation, &body, &signal).await?;
-                if member == "UnprocessedKeys" {
-                    merge_responses(&answer, &more)?;
-                }
-                set(answer.unchecked_ref(), member, &get(&more, member)?);
-            }
-        }
-        if self.raw {
-            Ok(answer)
-        } else {
-            unmarshall_answer(&answer, self.wrap)
-        }
-    }
-}
-
-/// Adds BatchGetItem's `Responses` of `more` to those of `answer`, table by table.
-fn merge_responses(answer: &JsValue, more: &JsValue) -> Result<()> {
-    let target = get(answer, "Responses")?;
-    let target: Object = if target.is_object() { target.unchecked_into() } else { Object::new() };
-    let extra = get(more, "Responses")?;
-    if extra.is_object() {
-        for e in Object::entries(extra.unchecked_ref()).iter() {
-            let pair: Array = e.unchecked_into();
-            let table = pair.get(0).as_string().unwrap_or_default();
-            let have = get(&target, &table)?;
-            let merged = if Array::is_array(&have) { Array::from(&have).concat(&Array::from(&pair.get(1))) } else { Array::from(&pair.get(1)) };
-            set(&target, &table, &merged);
-        }
-    }
-    set(answer.unchecked_ref(), "Responses", &target);
-    Ok(())
-}
-
-/// Every operation runs through this one future type.
-fn run(inner: Rc<Inner>, operation: String, input: JsValue, options: JsValue) -> Promise {
-    super::promise(alloc::boxed::Box::pin(async move { inner.call(&operation, &input, &options).await }))
-}
-
-#[wasm_bindgen(js_name = DynamoDB)]
-pub struct DynamoDB {
-    inner: Rc<Inner>,
-}
-
-macro_rules! operations {
-    ($($js:literal $rust:ident $op:literal),* $(,)?) => {
-        #[wasm_bindgen(js_class = DynamoDB)]
-        impl DynamoDB {
-            #[wasm_bindgen(constructor)]
-            pub fn new(#[wasm_bindgen(unchecked_param_type = "DynamoDBOptions")] options: JsValue) -> core::result::Result<DynamoDB, JsValue> {
-                (|| {
-                    let signer = Signer::from_options(&options)?;
-                    let region = opt_string(&options, "region")?.ok_or_else(|| invalid("region is required"))?;
-                    let endpoint = opt_string(&options, "endpoint")?.unwrap_or_else(|| cat(&["https://dynamodb.", &region, ".amazonaws.com/"]));
-                    let inner = Inner {
-                        signer,
-                        endpoint,
-                        region,
-                        options: read_options(&get(&options, "marshallOptions")?)?,
-                        wrap: wrap_numbers(&get(&options, "unmarshallOptions")?)?,
-                        raw: opt_bool(&options, "raw")?.unwrap_or(false),
-                    };
-                    Ok(DynamoDB { inner: Rc::new(inner) })
-                })()
-                .map_err(to_js)
-            }
-
-            /// Any DynamoDB operation by name (`"DescribeTable"`, ...), values marshalled like the helpers'.
-            #[wasm_bindgen(unchecked_return_type = "Promise<DynamoDBOutput>")]
-            pub fn send(
-                &self,
-                operation: String,
-                #[wasm_bindgen(unchecked_param_type = "DynamoDBInput")] input: JsValue,
-                #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] options: JsValue,
-            ) -> Promise {
-                run(self.inner.clone(), operation, input, options)
-            }
-
-            $(
-                #[doc = concat!("DynamoDB ", $op, ".")]
-                #[wasm_bindgen(js_name = $js, unchecked_return_type = "Promise<DynamoDBOutput>")]
-                pub fn $rust(
-                    &self,
-                    #[wasm_bindgen(unchecked_param_type = "DynamoDBInput")] input: JsValue,
-                    #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] options: JsValue,
-                ) -> Promise {
-                    run(self.inner.clone(), String::from($op), input, options)
-                }
-            )*
-        }
-    };
-}
-
-operations! {
-    "getItem" get_item "GetItem",
-    "putItem" put_item "PutItem",
-    "updateItem" update_item "UpdateItem",
-    "deleteItem" delete_item "DeleteItem",
-    "query" query "Query",
-    "scan" scan "Scan",
-    "batchGetItem" batch_get_item "BatchGetItem",
-    "batchWriteItem" batch_write_item "BatchWriteItem",
-    "transactWriteItems" transact_write_items "TransactWriteItems",
-    "transactGetItems" transact_get_items "TransactGetItems",
 }
 
 /// A plain object (an item) as a map of AttributeValues.

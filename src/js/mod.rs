@@ -1,16 +1,15 @@
 //! The wasm/JS boundary, the only code that knows about JS values: it reads the caller's options, calls the
 //! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
 //! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`user_pool`] (UserPool),
-//! [`identity_pool`] (IdentityPool), [`aws`] (AwsClient and the signed sending S3 and DynamoDB share), [`s3`] (S3),
-//! [`dynamodb`] (DynamoDB, marshall, unmarshall).
+//! [`identity_pool`] (IdentityPool), [`dynamodb`] (marshall, unmarshall), and [`wire`]: the synchronous steps
+//! that the JS layer's `AwsClient`, `S3` and `DynamoDB` (`pkg-config/aws.js`) call around their `fetch`es.
 
-pub mod aws;
 pub mod dynamodb;
 pub mod identity_pool;
-pub mod s3;
 pub mod sigv4;
 pub mod srp;
 pub mod user_pool;
+pub mod wire;
 
 use crate::cat;
 use crate::error::{code, Error, Result};
@@ -115,23 +114,6 @@ pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     v.as_string().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a string"])))
-}
-
-/// A member of an optional options object: an absent (or non-object) options value reads as empty.
-pub(crate) fn option(options: &JsValue, key: &str) -> Result<JsValue> {
-    if options.is_object() {
-        get(options, key)
-    } else {
-        Ok(JsValue::UNDEFINED)
-    }
-}
-
-pub(crate) fn option_string(options: &JsValue, key: &str) -> Result<Option<String>> {
-    if options.is_object() {
-        opt_string(options, key)
-    } else {
-        Ok(None)
-    }
 }
 
 pub(crate) fn option_bool(options: &JsValue, key: &str) -> Result<Option<bool>> {

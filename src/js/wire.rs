@@ -1,0 +1,284 @@
+//! Synchronous protocol steps for the JS layer (`pkg-config/aws.js`: `AwsClient`, `S3`, `DynamoDB`), which does
+//! the browser I/O (fetch, retries, sleeping, multipart workers). Each function is one decision or one
+//! conversion of the pure modules ([`crate::retry`], [`crate::s3`], [`crate::dynamodb`], [`crate::sigv4`]):
+//! strings and numbers in, strings, plain objects or coded `Error`s out. These are internal exports (their
+//! names start with `_`); the public API is in the JS layer's classes.
+
+use super::dynamodb::{marshall_request, read_options, unmarshall_answer};
+use super::sigv4::parse_url;
+use super::{set, to_js};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::retry::{self, Attempt, Decision};
+use crate::s3::{self, Config, ListInput};
+use crate::sigv4::endpoint;
+use crate::xml;
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = core::result::Result<T, JsValue>;
+
+// The option and result types of the JS layer's AwsClient and S3 (pkg-config/aws.d.ts declares the classes).
+#[wasm_bindgen(typescript_custom_section)]
+const AWS_TYPES: &str = r#"
+/** Temporary credentials as providers return them. */
+export interface TemporaryCredentials extends AwsCredentials {
+  /** When they stop working (this device's clock). */
+  expiration?: Date;
+}
+/** Where signed requests get their credentials: fixed ones, an `IdentityPool`, or a function. */
+export type CredentialsSource =
+  | AwsCredentials
+  | { getCredentials(options?: { forceRefresh?: boolean }): Promise<TemporaryCredentials> }
+  | ((options: { forceRefresh: boolean }) => TemporaryCredentials | Promise<TemporaryCredentials>);
+export interface AwsClientOptions {
+  credentials: CredentialsSource;
+  /** Default region, when the host does not say (custom endpoints). */
+  region?: string;
+  /** Default signing name (`s3`, `dynamodb`, `execute-api` ...), when the host does not say. */
+  service?: string;
+  /** Attempts for transient errors (5xx, 429, throttling), idempotent requests only. Default 3. */
+  maxAttempts?: number;
+}
+export interface AwsRequestInit extends RequestInit {
+  aws?: {
+    service?: string;
+    region?: string;
+    /** Sign `UNSIGNED-PAYLOAD` (S3 only). Blobs sent to S3 are always unsigned. */
+    unsignedPayload?: boolean;
+    /** Retry transient errors even for POST (safe for AWS JSON APIs like DynamoDB). Default: by method. */
+    idempotent?: boolean;
+  };
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const S3_TYPES: &str = r#"
+export interface S3Options {
+  bucket: string;
+  region: string;
+  credentials: CredentialsSource;
+  /** e.g. `http://127.0.0.1:4566`; default AWS's regional endpoint. */
+  endpoint?: string;
+  /** Default: path-style for custom endpoints and bucket names with dots, virtual-hosted otherwise. */
+  forcePathStyle?: boolean;
+  /** Attempts for transient errors. Default 3. */
+  maxAttempts?: number;
+}
+export interface S3Object {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+  storageClass?: string;
+}
+export interface ListObjectsInput {
+  prefix?: string;
+  delimiter?: string;
+  maxKeys?: number;
+  continuationToken?: string;
+  startAfter?: string;
+  /** Follow continuation tokens and return every page's objects at once. */
+  all?: boolean;
+  signal?: AbortSignal;
+}
+export interface ListObjectsOutput {
+  contents: S3Object[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextContinuationToken?: string;
+  keyCount: number;
+}
+export interface HeadObjectOutput {
+  contentLength: number;
+  contentType?: string;
+  etag?: string;
+  lastModified?: string;
+  /** `x-amz-meta-*` headers, without the prefix. */
+  metadata: Record<string, string>;
+}
+export interface PutObjectOptions {
+  contentType?: string;
+  /** Stored as `x-amz-meta-<name>`. */
+  metadata?: Record<string, string>;
+  signal?: AbortSignal;
+}
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+export interface UploadOptions extends PutObjectOptions {
+  /** Bytes per part (at least 5 MiB). Default 8 MiB; larger files use multipart upload. */
+  partSize?: number;
+  /** Parts sent at once. Default 4. */
+  concurrency?: number;
+  onProgress?: (progress: UploadProgress) => void;
+}
+export interface PresignGetOptions {
+  /** Seconds, 1 to 604800 (7 days). Default 900. Temporary credentials stop it working when they expire. */
+  expiresIn?: number;
+  /** Sign a `Range` (e.g. `bytes=0-99`) that whoever uses the URL must send. Unsigned ranges work anyway. */
+  range?: string;
+  responseContentType?: string;
+  responseContentDisposition?: string;
+}
+export interface PresignPutOptions {
+  expiresIn?: number;
+  /** Sign a `Content-Type` that the upload must send. */
+  contentType?: string;
+}
+"#;
+
+/// What to do after an answer: 0 hand it to the caller, 1 back off and send again, 2 sign again with the
+/// server's clock, 3 refresh the credentials and sign again ([`retry::decide`]).
+#[wasm_bindgen(js_name = _retry)]
+#[allow(clippy::too_many_arguments)]
+pub fn retry_decision(status: u16, code: &str, message: &str, number: u32, max: u32, idempotent: bool, skew_fixed: bool, refreshed: bool) -> u8 {
+    let a = Attempt { number, max, idempotent, skew_fixed, refreshed };
+    match retry::decide(status, code, message, &a) {
+        Decision::Done => 0,
+        Decision::Backoff => 1,
+        Decision::FixClock => 2,
+        Decision::RefreshCredentials => 3,
+    }
+}
+
+/// Milliseconds to wait before attempt `attempt + 1` (full jitter from `random`, a uniform `u32`).
+#[wasm_bindgen(js_name = _backoff)]
+pub fn backoff(attempt: u32, random: u32) -> u32 {
+    retry::backoff_ms(attempt, random)
+}
+
+/// The error code and message of a failed answer's body: S3/STS XML `<Code>`, JSON `__type`, or the
+/// `x-amzn-ErrorType` header.
+#[wasm_bindgen(js_name = _errorCode)]
+pub fn error_code(status: u16, text: &str, error_header: Option<String>) -> Array {
+    let (code, message) = if text.trim_start().starts_with('<') {
+        (xml::text(text, "Code").unwrap_or_default(), xml::text(text, "Message").unwrap_or_default())
+    } else {
+        let body = js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED);
+        let e = crate::http::json_error(status, &body, error_header);
+        (e.code.into_owned(), e.message.into_owned())
+    };
+    Array::of2(&JsValue::from_str(&code), &JsValue::from_str(&message))
+}
+
+/// A JSON service's answer: the parsed body when 2xx, otherwise its coded error (thrown).
+#[wasm_bindgen(js_name = _jsonAnswer)]
+pub fn json_answer(status: u16, text: &str, error_header: Option<String>) -> JsResult<JsValue> {
+    crate::http::read_json(status, text, error_header).map_err(to_js)
+}
+
+/// `[host, service, region]` of an absolute http(s) URL, service and region as standard AWS host names tell
+/// them (`undefined` when they do not).
+#[wasm_bindgen(js_name = _endpoint)]
+pub fn endpoint_of(url: &str) -> JsResult<Array> {
+    let host = parse_url(url).map_err(to_js)?.host;
+    let inferred = endpoint::infer(&host);
+    let service = inferred.as_ref().map_or(JsValue::UNDEFINED, |i| JsValue::from_str(&i.service));
+    let region = inferred.and_then(|i| i.region).map_or(JsValue::UNDEFINED, |r| JsValue::from_str(&r));
+    Ok(Array::of3(&JsValue::from_str(&host), &service, &region))
+}
+
+/// The URL of object `key` in a bucket, or the bucket's own URL (ending in `/`) without a key.
+#[wasm_bindgen(js_name = _s3Url)]
+pub fn s3_url(region: &str, bucket: &str, endpoint: Option<String>, force_path_style: Option<bool>, key: Option<String>) -> JsResult<String> {
+    let cfg = Config::new(region, bucket, endpoint, force_path_style).map_err(to_js)?;
+    match key {
+        Some(k) => cfg.object_url(&k).map_err(to_js),
+        None => Ok(cfg.bucket_url()),
+    }
+}
+
+/// `name=value` pairs (alternating in `pairs`) as a query string, values encoded as SigV4 does.
+#[wasm_bindgen(js_name = _query)]
+pub fn query(pairs: Vec<String>) -> String {
+    let mut q = String::new();
+    for pair in pairs.chunks(2) {
+        if let [name, value] = pair {
+            s3::push_param(&mut q, name, value);
+        }
+    }
+    q
+}
+
+/// ListObjectsV2's query.
+#[wasm_bindgen(js_name = _s3ListQuery)]
+pub fn s3_list_query(prefix: Option<String>, delimiter: Option<String>, continuation_token: Option<String>, start_after: Option<String>, max_keys: Option<u32>) -> String {
+    s3::list_query(&ListInput { prefix, delimiter, continuation_token, start_after, max_keys })
+}
+
+/// One ListObjectsV2 answer as `{ contents, commonPrefixes, isTruncated, nextContinuationToken?, keyCount }`.
+#[wasm_bindgen(js_name = _s3List)]
+pub fn s3_list(xml_text: &str) -> JsResult<Object> {
+    let page = s3::read_list(xml_text).map_err(to_js)?;
+    let contents: Array = page
+        .contents
+        .iter()
+        .map(|o| {
+            let x = Object::new();
+            set(&x, "key", &JsValue::from_str(&o.key));
+            set(&x, "size", &JsValue::from_f64(o.size as f64));
+            set(&x, "etag", &JsValue::from_str(&o.etag));
+            set(&x, "lastModified", &JsValue::from_str(&o.last_modified));
+            if let Some(c) = &o.storage_class {
+                set(&x, "storageClass", &JsValue::from_str(c));
+            }
+            JsValue::from(x)
+        })
+        .collect();
+    let out = Object::new();
+    set(&out, "contents", &contents);
+    set(&out, "commonPrefixes", &page.common_prefixes.iter().map(|p| JsValue::from_str(p)).collect::<Array>());
+    set(&out, "isTruncated", &JsValue::from_bool(page.is_truncated));
+    if let Some(t) = &page.next_continuation_token {
+        set(&out, "nextContinuationToken", &JsValue::from_str(t));
+    }
+    set(&out, "keyCount", &JsValue::from_f64(page.key_count as f64));
+    Ok(out)
+}
+
+/// S3's coded error for a failed answer (to throw).
+#[wasm_bindgen(js_name = _s3Error)]
+pub fn s3_error(status: u16, xml_text: &str) -> JsValue {
+    to_js(s3::read_error(status, xml_text))
+}
+
+/// The byte ranges of a multipart upload, flattened: `[start0, end0, start1, end1, ...]`.
+#[wasm_bindgen(js_name = _s3Parts)]
+pub fn s3_parts(total: f64, part_size: f64) -> Vec<f64> {
+    // A negative size means "not given"; a given size is raised to S3's minimum.
+    let size = if part_size.is_finite() && part_size >= 0.0 { part_size as u64 } else { s3::DEFAULT_PART_SIZE };
+    s3::plan_parts(total.max(0.0) as u64, size.max(s3::MIN_PART_SIZE)).iter().flat_map(|&(a, b)| [a as f64, b as f64]).collect()
+}
+
+/// CreateMultipartUpload's answer: the upload id.
+#[wasm_bindgen(js_name = _s3UploadId)]
+pub fn s3_upload_id(xml_text: &str) -> JsResult<String> {
+    s3::read_upload_id(xml_text).map_err(to_js)
+}
+
+/// CompleteMultipartUpload's body for the parts' ETags, in part order.
+#[wasm_bindgen(js_name = _s3CompleteBody)]
+pub fn s3_complete_body(etags: Vec<String>) -> String {
+    let parts: Vec<(u32, String)> = etags.into_iter().enumerate().map(|(i, e)| (i as u32 + 1, e)).collect();
+    s3::complete_body(&parts)
+}
+
+/// CompleteMultipartUpload's answer (which can be an error inside a 200): the object's ETag.
+#[wasm_bindgen(js_name = _s3Completed)]
+pub fn s3_completed(xml_text: &str) -> JsResult<String> {
+    s3::read_complete(xml_text).map_err(to_js)
+}
+
+/// A DynamoDB request with its plain values (Item, Key, ExpressionAttributeValues ...) as AttributeValues.
+#[wasm_bindgen(js_name = _ddbRequest)]
+pub fn ddb_request(input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    (|| marshall_request(&input, &read_options(&options)?))().map_err(to_js)
+}
+
+/// A DynamoDB answer with its AttributeValues as plain values.
+#[wasm_bindgen(js_name = _ddbAnswer)]
+pub fn ddb_answer(answer: JsValue, wrap_numbers: bool) -> JsResult<JsValue> {
+    unmarshall_answer(&answer, wrap_numbers).map_err(to_js)
+}
