@@ -3,38 +3,11 @@
 // which are the wasm exports whose names start with `_`. Credentials are asked for on every request (the
 // provider caches and refreshes), so each request, and each part of an upload, is signed with current ones.
 import {
-  signRequest, presignUrl, _retry, _backoff, _errorCode, _jsonAnswer, _endpoint, _s3Url, _query, _s3ListQuery,
+  signRequest, presignUrl, _retry, _errorCode, _jsonAnswer, _endpoint, _s3Url, _query, _s3ListQuery,
   _s3List, _s3Error, _s3Parts, _s3UploadId, _s3CompleteBody, _s3Completed, _ddbRequest, _ddbAnswer,
 } from './cognito_fetch.js';
+import { fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text } from './io.js';
 
-/** A coded error, the shape of every error this library throws. */
-const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });
-const invalid = (message) => fail('InvalidArgument', message);
-const isObject = (v) => v !== null && typeof v === 'object';
-/** `o[k]` as an optional string (absent: undefined; another type: InvalidArgument). */
-const optString = (o, k) => {
-  const v = isObject(o) ? o[k] : undefined;
-  if (v == null) return undefined;
-  if (typeof v !== 'string') throw invalid(`${k} must be a string`);
-  return v;
-};
-const optBool = (o, k) => {
-  const v = isObject(o) ? o[k] : undefined;
-  if (v == null) return undefined;
-  if (typeof v !== 'boolean') throw invalid(`${k} must be a boolean`);
-  return v;
-};
-const optNum = (o, k) => {
-  const v = isObject(o) ? o[k] : undefined;
-  if (v == null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalid(`${k} must be a non-negative number`);
-  return v;
-};
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Waits before attempt `attempt + 1` (full jitter; no secure randomness needed). */
-const backOff = (attempt) => sleep(_backoff(attempt, Math.floor(Math.random() * 4294967296)));
-/** `YYYYMMDDTHHMMSSZ` for a time in milliseconds. */
-const amzDate = (ms) => new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
 /** Beyond this, the device clock is treated as wrong and the server's `Date` is used for signing. */
 const SKEW_TOLERANCE_MS = 60000;
 const MAX_PRESIGN_SECONDS = 604800;
@@ -65,24 +38,6 @@ async function bodyAndHash(body, unsigned) {
     throw fail('InvalidBody', 'the body could not be read');
   }
   return [buf, buf];
-}
-
-/** Sends one request: network failures are `NetworkError` (retryable), aborts `AbortError`. */
-async function send(url, init) {
-  try {
-    return await fetch(url, init);
-  } catch (e) {
-    if (e && e.name === 'AbortError') throw fail('AbortError', 'the request was aborted');
-    throw fail('NetworkError', 'the request got no answer (offline, DNS, CORS or a closed connection)', true);
-  }
-}
-
-async function text(response) {
-  try {
-    return await response.text();
-  } catch {
-    throw fail('NetworkError', 'the answer was cut off', true);
-  }
 }
 
 /** The credentials source, defaults, and the clock offset learned from AWS's answers. */

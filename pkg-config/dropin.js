@@ -2,10 +2,11 @@
     Wait for `await CognitoFetch.ready` (it loads cognito_fetch_bg.wasm from beside this script). */
 // Bundled by scripts/package.mjs into one classic script (an IIFE) with the same glue and JS layer as index.js.
 import init, * as core from './cognito_fetch.js';
-import * as layer from './aws.js';
+import * as aws from './aws.js';
+import * as identityPool from './identity-pool.js';
 
 const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
-const real = Object.assign({}, ...[core, layer].map((m) => Object.fromEntries(Object.entries(m).filter(([n]) => /^[A-Za-z]/.test(n) && n !== 'default' && n !== 'initSync'))));
+const real = Object.assign({}, ...[core, aws, identityPool].map((m) => Object.fromEntries(Object.entries(m).filter(([n]) => /^[A-Za-z]/.test(n) && n !== 'default' && n !== 'initSync'))));
 let loaded = false;
 const api = {};
 for (const name of Object.keys(real)) {

@@ -14,3 +14,4 @@ if (wasmUrl.protocol === 'file:') {
 
 export { /*EXPORTS*/ } from './cognito_fetch.js';
 export { AwsClient, S3, DynamoDB } from './aws.js';
+export { IdentityPool } from './identity-pool.js';

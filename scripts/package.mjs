@@ -1,6 +1,6 @@
 // Completes pkg/ after wasm-pack: the ESM entry and its types, package.json fields, the drop-in script and
 // README, all from pkg-config/. The export list is read from the wasm-bindgen glue, so it cannot drift.
-import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { shortenImports, renameInGlue } from './shorten-imports.mjs';
 
@@ -27,9 +27,10 @@ const types = [...dts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) =>
 writeFileSync(at('pkg/index.js'), read('pkg-config/index.js').replace('/*EXPORTS*/', exports.join(', ')));
 writeFileSync(at('pkg/index.d.ts'), read('pkg-config/index.d.ts').replace('/*EXPORTS*/', exports.join(', ')).replace('/*TYPES*/', types.join(', ')));
 
-// The JS layer (AwsClient, S3, DynamoDB over the wasm's synchronous steps) and its types.
-copyFileSync(at('pkg-config/aws.js'), at('pkg/aws.js'));
-copyFileSync(at('pkg-config/aws.d.ts'), at('pkg/aws.d.ts'));
+// The JS layer (AwsClient, S3, DynamoDB, IdentityPool over the wasm's synchronous steps) and its types: every
+// other .js and .d.ts of pkg-config/ (the .js are bundled below; the .d.ts stay beside index.d.ts).
+const layer = readdirSync(at('pkg-config/')).filter((f) => /\.(js|d\.ts)$/.test(f) && !/^(index|dropin)\./.test(f));
+for (const f of layer) copyFileSync(at(`pkg-config/${f}`), at(`pkg/${f}`));
 copyFileSync(at('pkg-config/dropin.js'), at('pkg/dropin-entry.js'));
 
 const generated = JSON.parse(read('pkg/package.json'));
@@ -57,7 +58,7 @@ const bundle = async (entry, format) =>
   })).outputFiles[0].text;
 writeFileSync(at('pkg/index.js'), await bundle('pkg/index.js', 'esm'));
 writeFileSync(at('pkg/cognito-fetch.js'), await bundle('pkg/dropin-entry.js', 'iife'));
-for (const f of ['pkg/cognito_fetch.js', 'pkg/aws.js', 'pkg/dropin-entry.js']) rmSync(at(f));
+for (const f of ['cognito_fetch.js', 'dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
 copyFileSync(at('README.md'), at('pkg/README.md'));
 for (const f of ['pkg/.gitignore', 'pkg/cognito_fetch_bg.wasm.d.ts']) if (existsSync(at(f))) rmSync(at(f));
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);

@@ -1,11 +1,11 @@
 //! The wasm/JS boundary, the only code that knows about JS values: it reads the caller's options, calls the
 //! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
 //! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`user_pool`] (UserPool),
-//! [`identity_pool`] (IdentityPool), [`dynamodb`] (marshall, unmarshall), and [`wire`]: the synchronous steps
-//! that the JS layer's `AwsClient`, `S3` and `DynamoDB` (`pkg-config/aws.js`) call around their `fetch`es.
+//! [`dynamodb`] (marshall, unmarshall), and [`wire`]: the synchronous steps that the JS layer's `AwsClient`,
+//! `S3`, `DynamoDB` (`pkg-config/aws.js`) and `IdentityPool` (`pkg-config/identity-pool.js`) call around their
+//! `fetch`es.
 
 pub mod dynamodb;
-pub mod identity_pool;
 pub mod sigv4;
 pub mod srp;
 pub mod user_pool;
@@ -116,14 +116,6 @@ pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>> {
     v.as_string().map(Some).ok_or_else(|| invalid(cat(&[key, " must be a string"])))
 }
 
-pub(crate) fn option_bool(options: &JsValue, key: &str) -> Result<Option<bool>> {
-    if options.is_object() {
-        opt_bool(options, key)
-    } else {
-        Ok(None)
-    }
-}
-
 /// The bytes of an ArrayBuffer or of a view of one (typed array, DataView).
 pub(crate) fn buffer_bytes(v: &JsValue) -> Option<Vec<u8>> {
     if let Some(buf) = v.dyn_ref::<js_sys::ArrayBuffer>() {
@@ -141,11 +133,6 @@ pub(crate) fn buffer_bytes(v: &JsValue) -> Option<Vec<u8>> {
 /// Seconds since the epoch on this device's clock.
 pub(crate) fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
-}
-
-/// Awaits a value that may be a Promise (what a callback returned); a rejection keeps its code.
-pub(crate) async fn settle(v: JsValue) -> Result<JsValue> {
-    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&v)).await.map_err(from_js)
 }
 
 pub(crate) fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {

@@ -9,9 +9,11 @@ use super::sigv4::parse_url;
 use super::{set, to_js};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::cat;
 use crate::retry::{self, Attempt, Decision};
 use crate::s3::{self, Config, ListInput};
 use crate::sigv4::endpoint;
+use crate::identity_pool::{self as ip, Config as PoolConfig};
 use crate::xml;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -281,4 +283,123 @@ pub fn ddb_request(input: JsValue, options: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = _ddbAnswer)]
 pub fn ddb_answer(answer: JsValue, wrap_numbers: bool) -> JsResult<JsValue> {
     unmarshall_answer(&answer, wrap_numbers).map_err(to_js)
+}
+
+// --- Identity pools (the JS layer's IdentityPool, pkg-config/identity-pool.js) ------------------------------
+
+// The option and result types of IdentityPool (pkg-config/identity-pool.d.ts declares the class).
+#[wasm_bindgen(typescript_custom_section)]
+const IDENTITY_POOL_TYPES: &str = r#"
+export interface IdentityPoolOptions {
+  region: string;
+  /** e.g. `us-east-1:0000-1111-...` */
+  identityPoolId: string;
+  /** The signed-in user's ID token goes into `Logins` (kept current across refreshes). */
+  userPool?: { getSession(): Promise<AuthSession | null> };
+  /** Tokens of other providers (`accounts.google.com`, an OIDC issuer ...) as `Logins` entries. */
+  logins?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** Hand out guest credentials when nobody is signed in (the pool must allow them). Default true. */
+  allowGuest?: boolean;
+  /** Overrides `https://cognito-identity.<region>.amazonaws.com/`. */
+  endpoint?: string;
+  /** The basic (classic) flow: GetOpenIdToken, then STS AssumeRoleWithWebIdentity with these roles. */
+  basicFlow?: { authenticatedRoleArn?: string; unauthenticatedRoleArn?: string; durationSeconds?: number; stsEndpoint?: string };
+  /** Where the identity id is remembered. Default `'local'`. */
+  storage?: 'local' | 'session' | 'memory' | SessionStorage;
+  /** Also keep the credentials in `storage` (off by default: they are secrets). */
+  persistCredentials?: boolean;
+}
+export interface IdentityCredentials extends TemporaryCredentials {
+  sessionToken: string;
+  expiration: Date;
+  identityId: string;
+  authenticated: boolean;
+}
+"#;
+
+/// A pool's addresses and storage keys, `[endpoint, stsEndpoint, identityKey, credentialsKey]`, after checking
+/// the region and the pool id.
+#[wasm_bindgen(js_name = _ipConfig)]
+pub fn ip_config(region: &str, identity_pool_id: &str, endpoint: Option<String>, sts_endpoint: Option<String>) -> JsResult<Vec<String>> {
+    let mut cfg = PoolConfig::new(region, identity_pool_id).map_err(to_js)?;
+    cfg.endpoint = endpoint;
+    cfg.sts_endpoint = sts_endpoint;
+    Ok(vec![cfg.endpoint(), cfg.sts_endpoint(), cfg.storage_key(), cfg.credentials_key()])
+}
+
+/// `[operation, JSON body]` of GetId (`id` unused), GetCredentialsForIdentity or GetOpenIdToken for the
+/// identity `id`, with `Logins` from alternating `[provider, token, ...]`.
+#[wasm_bindgen(js_name = _ipCall)]
+pub fn ip_call(region: &str, identity_pool_id: &str, operation: &str, id: &str, logins: Vec<String>) -> JsResult<Vec<String>> {
+    let cfg = PoolConfig::new(region, identity_pool_id).map_err(to_js)?;
+    let logins: Vec<(String, String)> = logins.chunks(2).filter_map(|p| match p {
+        [k, v] => Some((k.clone(), v.clone())),
+        _ => None,
+    }).collect();
+    let call = match operation {
+        "GetId" => cfg.get_id(&logins),
+        "GetOpenIdToken" => cfg.get_open_id_token(id, &logins),
+        _ => cfg.get_credentials_for_identity(id, &logins),
+    };
+    Ok(vec![cat(&[ip::TARGET_PREFIX, call.operation]), call.body])
+}
+
+/// The `Logins` key of a token's issuer.
+#[wasm_bindgen(js_name = _ipLoginKey)]
+pub fn ip_login_key(issuer: &str) -> String {
+    ip::login_key(issuer)
+}
+
+/// The form body of STS AssumeRoleWithWebIdentity (basic flow).
+#[wasm_bindgen(js_name = _stsForm)]
+pub fn sts_form(role_arn: &str, token: &str, duration_seconds: Option<u32>) -> String {
+    ip::assume_role_with_web_identity(role_arn, "cognito-fetch", token, duration_seconds)
+}
+
+/// STS's answer: `[accessKeyId, secretAccessKey, sessionToken, expiration (Unix seconds)]`, or its coded error.
+#[wasm_bindgen(js_name = _stsAnswer)]
+pub fn sts_answer(status: u16, xml_text: &str) -> JsResult<Array> {
+    let c = ip::read_sts_answer(status, xml_text).map_err(to_js)?;
+    let out = Array::of3(&JsValue::from_str(&c.access_key_id), &JsValue::from_str(&c.secret_access_key), &JsValue::from_str(&c.session_token));
+    out.push(&JsValue::from_f64(c.expiration as f64));
+    Ok(out)
+}
+
+/// Whether credentials issued at `issued_at` and expiring at `expiration` should be replaced at `server_now`
+/// (Unix seconds on the server's clock).
+#[wasm_bindgen(js_name = _ipNeedsRefresh)]
+pub fn ip_needs_refresh(issued_at: f64, expiration: f64, server_now: f64) -> bool {
+    ip::needs_refresh(issued_at as i64, expiration as i64, server_now as i64)
+}
+
+/// Whether an error means the remembered identity id is stale (drop it, get a new one, once).
+#[wasm_bindgen(js_name = _ipStale)]
+pub fn ip_stale(code: &str) -> bool {
+    ip::is_stale_identity(code)
+}
+
+/// The stored identity-id record.
+#[wasm_bindgen(js_name = _ipIdentityRecord)]
+pub fn ip_identity_record(identity_id: &str, principal: &str) -> String {
+    ip::identity_record(identity_id, principal)
+}
+
+/// The stored credentials record (when persisting is on).
+#[wasm_bindgen(js_name = _ipCredentialsRecord)]
+#[allow(clippy::too_many_arguments)]
+pub fn ip_credentials_record(access_key_id: String, secret_access_key: String, session_token: String, expiration: f64, issued_at: f64, identity_id: &str, principal: &str) -> String {
+    let c = ip::Credentials { access_key_id, secret_access_key, session_token, expiration: expiration as i64 };
+    ip::credentials_record(&c, issued_at as i64, identity_id, principal)
+}
+
+/// The claims of a JWT (its payload; `undefined` when it is not one).
+#[wasm_bindgen(js_name = _claims)]
+pub fn claims(token: &str) -> JsValue {
+    super::claims(token).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// SHA-256 of a string, as hex.
+#[wasm_bindgen(js_name = _sha256Hex)]
+pub fn sha256_hex(text: &str) -> String {
+    crate::sigv4::encode::hex(&crate::digest::sha256(text.as_bytes()))
 }

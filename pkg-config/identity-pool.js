@@ -1,0 +1,269 @@
+// IdentityPool: temporary AWS credentials for the signed-in user (the user pool's ID token in `Logins`, read from
+// the UserPool on every call so it is always current) or for a guest. The identity id is remembered per identity
+// pool, so a returning visitor skips GetId and a guest who signs in keeps its id. Credentials stay in memory
+// (persisting them is an option), are refreshed ahead of expiry on the server's clock with one refresh in flight,
+// and are dropped when the user behind them changes or signs out. The protocol steps (request bodies, records,
+// STS, refresh and staleness rules) are the wasm's `_ip*` / `_sts*` functions.
+import {
+  _ipConfig, _ipCall, _ipLoginKey, _stsForm, _stsAnswer, _ipNeedsRefresh, _ipStale, _ipIdentityRecord,
+  _ipCredentialsRecord, _claims, _sha256Hex,
+} from './cognito_fetch.js';
+import { fail, invalid, isObject, optString, optBool, send, text, storageOf, jsonCall } from './io.js';
+
+const RECORD_VERSION = 1;
+const nowSecs = () => Math.floor(Date.now() / 1000);
+const parse = (t) => {
+  try {
+    const r = JSON.parse(t);
+    return isObject(r) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Who the logins name: `provider:sub` for JWTs (the subject, so a refreshed token is the same user), the
+ *  provider and a hash of the token otherwise; sorted, so the order of `Logins` does not matter. */
+const principalOf = (logins) =>
+  logins.map(([k, token]) => {
+    const sub = _claims(token)?.sub;
+    return `${k}:${typeof sub === 'string' ? sub : _sha256Hex(token)}`;
+  }).sort().join(' ');
+
+export class IdentityPool {
+  #region;
+  #poolId;
+  #endpoint;
+  #sts;
+  #idKey;
+  #credsKey;
+  #storage;
+  #userPool;
+  #logins;
+  #allowGuest;
+  #basic;
+  #persist;
+  /** `{ creds: [id, secret, token, expiration], issuedAt, identityId, principal }`, times on the server's clock. */
+  #held;
+  #refreshing;
+  /** Server clock minus this device's, seconds (from cognito-identity's `Date`). */
+  #offset = 0;
+
+  constructor(options) {
+    if (!isObject(options)) throw invalid('expected {region, identityPoolId}');
+    const req = (k) => {
+      const v = optString(options, k);
+      if (!v) throw invalid(`${k} is required`);
+      return v;
+    };
+    this.#region = req('region');
+    this.#poolId = req('identityPoolId');
+    const endpoint = optString(options, 'endpoint');
+    const basic = options.basicFlow;
+    let sts;
+    if (basic != null) {
+      sts = optString(basic, 'stsEndpoint');
+      const d = basic.durationSeconds;
+      if (typeof d === 'number' && !(d >= 900 && d <= 43200)) throw invalid('basicFlow.durationSeconds must be 900 to 43200');
+      this.#basic = {
+        authenticated: optString(basic, 'authenticatedRoleArn'),
+        unauthenticated: optString(basic, 'unauthenticatedRoleArn'),
+        duration: typeof d === 'number' ? Math.floor(d) : undefined,
+      };
+    }
+    [this.#endpoint, this.#sts, this.#idKey, this.#credsKey] = _ipConfig(this.#region, this.#poolId, endpoint, sts);
+    const userPool = options.userPool;
+    if (userPool != null && !(isObject(userPool) && typeof userPool.getSession === 'function')) {
+      throw invalid('userPool must be a UserPool (something with getSession())');
+    }
+    this.#userPool = userPool;
+    this.#storage = storageOf(options.storage);
+    this.#logins = options.logins;
+    this.#allowGuest = optBool(options, 'allowGuest') ?? true;
+    this.#persist = optBool(options, 'persistCredentials') ?? false;
+  }
+
+  #learnClock(dateMs) {
+    if (Number.isFinite(dateMs)) this.#offset = Math.floor(dateMs / 1000) - nowSecs();
+  }
+
+  #serverNow() {
+    return nowSecs() + this.#offset;
+  }
+
+  async #call(operation, id, logins) {
+    const [target, body] = _ipCall(this.#region, this.#poolId, operation, id, logins.flat());
+    const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
+    this.#learnClock(date);
+    return answer;
+  }
+
+  /** The `Logins` pairs now: the user pool's current ID token (if someone is signed in) and the app's. */
+  async #currentLogins() {
+    const out = [];
+    if (this.#userPool != null) {
+      const session = await this.#userPool.getSession();
+      const token = isObject(session) && isObject(session.tokens) ? session.tokens.idToken : undefined;
+      if (typeof token === 'string') {
+        const iss = _claims(token)?.iss;
+        if (typeof iss !== 'string') throw invalid('the ID token has no issuer');
+        out.push([_ipLoginKey(iss), token]);
+      }
+    }
+    let app = this.#logins;
+    if (typeof app === 'function') app = await app.call(null);
+    if (app != null) {
+      if (!isObject(app)) throw invalid('logins must map provider names to token strings');
+      for (const [k, v] of Object.entries(app)) {
+        if (typeof v !== 'string') throw invalid('logins must map provider names to token strings');
+        out.push([k, v]);
+      }
+    }
+    return out;
+  }
+
+  async #storedIdentity() {
+    let t;
+    try {
+      t = await this.#storage.get(this.#idKey);
+    } catch {
+      return undefined;
+    }
+    const r = t === null ? undefined : parse(t);
+    if (!r || r.v !== RECORD_VERSION || typeof r.identityId !== 'string' || !r.identityId.includes(':') || typeof r.principal !== 'string') return undefined;
+    return [r.identityId, r.principal];
+  }
+
+  /** The identity id to use for `principal`: the remembered one when it is theirs, or a guest's being upgraded at
+   *  sign-in; otherwise a new one from GetId. Also whether the stored record already names `principal`. */
+  async #identityId(logins, principal) {
+    const stored = await this.#storedIdentity();
+    if (stored) {
+      const [id, owner] = stored;
+      if (owner === principal || owner === '') return [id, owner === principal];
+      // Another user's identity (they signed out, someone else signed in): never reuse it.
+      await this.#storage.remove(this.#idKey);
+    }
+    const body = await this.#call('GetId', '', logins);
+    if (typeof body.IdentityId !== 'string') throw fail('InvalidResponse', 'GetId answered without an IdentityId');
+    await this.#storage.set(this.#idKey, _ipIdentityRecord(body.IdentityId, principal));
+    return [body.IdentityId, true];
+  }
+
+  /** Credentials for `identityId`: GetCredentialsForIdentity, or GetOpenIdToken + STS (basic flow). */
+  async #exchange(identityId, logins) {
+    const basic = this.#basic;
+    if (!basic) {
+      const body = await this.#call('GetCredentialsForIdentity', identityId, logins);
+      const c = isObject(body.Credentials) ? body.Credentials : {};
+      const field = (k) => {
+        const v = nonEmpty(c[k]);
+        if (v === undefined) throw fail('InvalidResponse', `GetCredentialsForIdentity answered without ${k}`);
+        return v;
+      };
+      if (typeof c.Expiration !== 'number' || !Number.isFinite(c.Expiration)) throw fail('InvalidResponse', 'GetCredentialsForIdentity answered without Expiration');
+      const creds = [field('AccessKeyId'), field('SecretKey'), field('SessionToken'), Math.floor(c.Expiration)];
+      return [creds, typeof body.IdentityId === 'string' ? body.IdentityId : identityId];
+    }
+    const body = await this.#call('GetOpenIdToken', identityId, logins);
+    if (typeof body.Token !== 'string') throw fail('InvalidResponse', 'GetOpenIdToken answered without a Token');
+    const id = typeof body.IdentityId === 'string' ? body.IdentityId : identityId;
+    const role = logins.length === 0 ? basic.unauthenticated : basic.authenticated;
+    if (role === undefined) {
+      throw invalid(logins.length === 0 ? 'basicFlow.unauthenticatedRoleArn is needed for guests' : 'basicFlow.authenticatedRoleArn is needed for signed-in users');
+    }
+    const response = await send(this.#sts, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: _stsForm(role, body.Token, basic.duration),
+    });
+    this.#learnClock(Date.parse(response.headers.get('date') ?? ''));
+    return [_stsAnswer(response.status, await text(response)), id];
+  }
+
+  /** Fetches new credentials for `principal`; a stale remembered identity id is replaced once, quietly. */
+  async #fetch(logins, principal) {
+    if (logins.length === 0 && !this.#allowGuest) {
+      throw fail('NotAuthorizedException', 'nobody is signed in and guest access is off (allowGuest: false)');
+    }
+    let [identityId, recorded] = await this.#identityId(logins, principal);
+    for (let retried = false; ; retried = true) {
+      let creds, id;
+      try {
+        [creds, id] = await this.#exchange(identityId, logins);
+      } catch (e) {
+        if (retried || !_ipStale(String(e?.code ?? ''))) throw e;
+        await this.#storage.remove(this.#idKey);
+        [identityId, recorded] = await this.#identityId(logins, principal);
+        continue;
+      }
+      // A merged identity comes back under another id; a guest's id now belongs to the user.
+      if (id !== identityId || !recorded) await this.#storage.set(this.#idKey, _ipIdentityRecord(id, principal));
+      const held = { creds, issuedAt: this.#serverNow(), identityId: id, principal };
+      if (this.#persist) await this.#storage.set(this.#credsKey, _ipCredentialsRecord(...creds, held.issuedAt, id, principal));
+      return held;
+    }
+  }
+
+  async #persisted(principal) {
+    let t;
+    try {
+      t = await this.#storage.get(this.#credsKey);
+    } catch {
+      return undefined;
+    }
+    const r = t === null ? undefined : parse(t);
+    if (!r || r.v !== RECORD_VERSION || r.principal !== principal) return undefined;
+    const creds = [nonEmpty(r.accessKeyId), nonEmpty(r.secretAccessKey), nonEmpty(r.sessionToken), r.expiration];
+    const identityId = nonEmpty(r.identityId);
+    if (creds.includes(undefined) || typeof r.expiration !== 'number' || typeof r.issuedAt !== 'number' || identityId === undefined) return undefined;
+    return { creds, issuedAt: r.issuedAt, identityId, principal };
+  }
+
+  #fresh(held, principal) {
+    return held.principal === principal && !_ipNeedsRefresh(held.issuedAt, held.creds[3], this.#serverNow());
+  }
+
+  #out(h) {
+    const [accessKeyId, secretAccessKey, sessionToken, expiration] = h.creds;
+    // On this device's clock, like every time this library hands out.
+    return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date((expiration - this.#offset) * 1000), identityId: h.identityId, authenticated: h.principal !== '' };
+  }
+
+  /** Credentials for whoever is signed in now (or a guest), fetched or refreshed as needed. */
+  async getCredentials(options) {
+    const force = optBool(options, 'forceRefresh') ?? false;
+    const logins = await this.#currentLogins();
+    const principal = principalOf(logins);
+    if (!force && this.#held && this.#fresh(this.#held, principal)) return this.#out(this.#held);
+    if (!force && this.#persist) {
+      const h = await this.#persisted(principal);
+      if (h && this.#fresh(h, principal)) {
+        this.#held = h;
+        return this.#out(h);
+      }
+    }
+    // Credentials of someone else (signed out, another user) are dropped before anything else.
+    if (this.#held && this.#held.principal !== principal) this.#held = undefined;
+    // One fetch in flight: concurrent callers wait for the same one.
+    if (!this.#refreshing) {
+      this.#refreshing = this.#fetch(logins, principal).then(
+        (held) => { this.#held = held; this.#refreshing = undefined; },
+        (e) => { this.#refreshing = undefined; throw e; },
+      );
+    }
+    await this.#refreshing;
+    if (!this.#held) throw fail('CredentialsError', 'the credentials were cleared while they were fetched');
+    return this.#out(this.#held);
+  }
+
+  /** The identity id (fetching credentials first if there is none yet). */
+  async getIdentityId() {
+    return (await this.getCredentials()).identityId;
+  }
+
+  /** Forgets the credentials (memory and storage); `{ identityId: true }` also forgets the identity id. */
+  async clear(options) {
+    this.#held = undefined;
+    await this.#storage.remove(this.#credsKey);
+    if (optBool(options, 'identityId')) await this.#storage.remove(this.#idKey);
+  }
+}

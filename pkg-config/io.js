@@ -1,0 +1,102 @@
+// Browser I/O shared by the JS layer (aws.js, identity-pool.js): coded errors, reading options, fetch, waits
+// and storage. Protocol decisions are not made here: they are the wasm's synchronous steps.
+import { _backoff, _jsonAnswer } from './cognito_fetch.js';
+
+/** A coded error, the shape of every error this library throws. */
+export const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });
+export const invalid = (message) => fail('InvalidArgument', message);
+export const isObject = (v) => v !== null && typeof v === 'object';
+/** `o[k]` as an optional string (absent: undefined; another type: InvalidArgument). */
+export const optString = (o, k) => {
+  const v = isObject(o) ? o[k] : undefined;
+  if (v == null) return undefined;
+  if (typeof v !== 'string') throw invalid(`${k} must be a string`);
+  return v;
+};
+export const optBool = (o, k) => {
+  const v = isObject(o) ? o[k] : undefined;
+  if (v == null) return undefined;
+  if (typeof v !== 'boolean') throw invalid(`${k} must be a boolean`);
+  return v;
+};
+export const optNum = (o, k) => {
+  const v = isObject(o) ? o[k] : undefined;
+  if (v == null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalid(`${k} must be a non-negative number`);
+  return v;
+};
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits before attempt `attempt + 1` (full jitter; no secure randomness needed). */
+export const backOff = (attempt) => sleep(_backoff(attempt, Math.floor(Math.random() * 4294967296)));
+/** `YYYYMMDDTHHMMSSZ` for a time in milliseconds. */
+export const amzDate = (ms) => new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
+/** Sends one request: network failures are `NetworkError` (retryable), aborts `AbortError`. */
+export async function send(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (e && e.name === 'AbortError') throw fail('AbortError', 'the request was aborted');
+    throw fail('NetworkError', 'the request got no answer (offline, DNS, CORS or a closed connection)', true);
+  }
+}
+
+export async function text(response) {
+  try {
+    return await response.text();
+  } catch {
+    throw fail('NetworkError', 'the answer was cut off', true);
+  }
+}
+
+
+/**
+ * Where state is kept: `'local'` (default) or `'session'` (the Web Storage; memory where there is none, as in
+ * Node or a sandboxed frame), `'memory'`, or a custom `{ getItem, setItem, removeItem }` (sync or async).
+ * Every failure is a `StorageError`; values read are strings or null.
+ */
+export function storageOf(option) {
+  const web = (name) => {
+    try {
+      const s = globalThis[name];
+      return s && typeof s.getItem === 'function' ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const memory = () => {
+    const m = new Map();
+    return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+  };
+  let s;
+  if (option == null || option === 'local') s = web('localStorage') ?? memory();
+  else if (option === 'session') s = web('sessionStorage') ?? memory();
+  else if (option === 'memory') s = memory();
+  else if (typeof option === 'string') throw invalid("storage must be 'local', 'session', 'memory' or {getItem, setItem, removeItem}");
+  else if (isObject(option) && ['getItem', 'setItem', 'removeItem'].every((m) => typeof option[m] === 'function')) s = option;
+  else throw invalid('a custom storage needs getItem, setItem and removeItem functions');
+  const call = async (name, ...args) => {
+    try {
+      // A custom storage may answer with a Promise.
+      return await s[name](...args);
+    } catch {
+      throw fail('StorageError', `the session storage failed in ${name}`);
+    }
+  };
+  return {
+    get: async (k) => {
+      const v = await call('getItem', k);
+      return typeof v === 'string' ? v : null;
+    },
+    set: (k, v) => call('setItem', k, v),
+    remove: (k) => call('removeItem', k),
+    isLocal: s === web('localStorage'),
+  };
+}
+
+/** POSTs to an unsigned AWS JSON API (Cognito); resolves to `[parsed answer, server clock in ms or NaN]` or
+ *  rejects with the service's coded error. */
+export async function jsonCall(url, target, contentType, body) {
+  const response = await send(url, { method: 'POST', headers: { 'content-type': contentType, 'x-amz-target': target }, body });
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return [_jsonAnswer(response.status, await text(response), response.headers.get('x-amzn-errortype') ?? undefined), date];
+}
