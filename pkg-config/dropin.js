@@ -4,9 +4,10 @@
 import init, * as core from './cognito_fetch.js';
 import * as aws from './aws.js';
 import * as identityPool from './identity-pool.js';
+import * as userPool from './user-pool.js';
 
 const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
-const real = Object.assign({}, ...[core, aws, identityPool].map((m) => Object.fromEntries(Object.entries(m).filter(([n]) => /^[A-Za-z]/.test(n) && n !== 'default' && n !== 'initSync'))));
+const real = Object.assign({}, ...[core, aws, identityPool, userPool].map((m) => Object.fromEntries(Object.entries(m).filter(([n]) => /^[A-Za-z]/.test(n) && n !== 'default' && n !== 'initSync'))));
 let loaded = false;
 const api = {};
 for (const name of Object.keys(real)) {

@@ -3,3 +3,4 @@ export type { /*TYPES*/ } from './cognito_fetch.js';
 export { /*EXPORTS*/ } from './cognito_fetch.js';
 export { AwsClient, S3, DynamoDB } from './aws.js';
 export { IdentityPool } from './identity-pool.js';
+export { UserPool } from './user-pool.js';

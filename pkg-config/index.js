@@ -15,3 +15,4 @@ if (wasmUrl.protocol === 'file:') {
 export { /*EXPORTS*/ } from './cognito_fetch.js';
 export { AwsClient, S3, DynamoDB } from './aws.js';
 export { IdentityPool } from './identity-pool.js';
+export { UserPool } from './user-pool.js';

@@ -54,11 +54,7 @@ pub mod user_pool;
 pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
-pub mod http;
-#[cfg(target_arch = "wasm32")]
 pub mod js;
-#[cfg(target_arch = "wasm32")]
-pub mod storage;
 
 #[cfg(test)]
 mod tests {

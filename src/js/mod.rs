@@ -1,14 +1,12 @@
 //! The wasm/JS boundary, the only code that knows about JS values: it reads the caller's options, calls the
 //! pure protocol code and turns every failure into a thrown JS `Error` with `name` and `code` (never a trap).
-//! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`user_pool`] (UserPool),
-//! [`dynamodb`] (marshall, unmarshall), and [`wire`]: the synchronous steps that the JS layer's `AwsClient`,
-//! `S3`, `DynamoDB` (`pkg-config/aws.js`) and `IdentityPool` (`pkg-config/identity-pool.js`) call around their
-//! `fetch`es.
+//! One file per protocol: [`sigv4`] (signRequest, presignUrl), [`srp`] (SrpSession), [`dynamodb`] (marshall,
+//! unmarshall), and [`wire`]: the synchronous protocol steps that the JS layer (`pkg-config/`: `UserPool`,
+//! `IdentityPool`, `AwsClient`, `S3`, `DynamoDB`) calls around its `fetch`es, storage, locks and events.
 
 pub mod dynamodb;
 pub mod sigv4;
 pub mod srp;
-pub mod user_pool;
 pub mod wire;
 
 use crate::cat;
@@ -54,30 +52,6 @@ pub(crate) fn str_field(obj: &JsValue, key: &str) -> Option<String> {
     Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
 }
 
-/// One boxed future type for every async method, so the promise plumbing exists once in the wasm.
-pub(crate) type Task = core::pin::Pin<alloc::boxed::Box<dyn core::future::Future<Output = Result<JsValue>>>>;
-
-pub(crate) fn promise(task: Task) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move { task.await.map_err(to_js) })
-}
-
-/// Joins the task in flight in `slot`, or starts one with `start` and keeps it there until it settles:
-/// concurrent callers share one result (one refresh, one credentials fetch).
-pub(crate) async fn single_flight(slot: &core::cell::RefCell<Option<js_sys::Promise>>, start: impl FnOnce() -> Task) -> Result<JsValue> {
-    let existing = slot.borrow().clone();
-    let running = match existing {
-        Some(p) => p,
-        None => {
-            let p = promise(start());
-            *slot.borrow_mut() = Some(p.clone());
-            p
-        }
-    };
-    let outcome = wasm_bindgen_futures::JsFuture::from(running).await;
-    slot.borrow_mut().take();
-    outcome.map_err(from_js)
-}
-
 pub(crate) fn to_js(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name(&e.code);
@@ -85,15 +59,6 @@ pub(crate) fn to_js(e: Error) -> JsValue {
     let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(&e.code));
     let _ = Reflect::set(&err, &JsValue::from_str("retryable"), &JsValue::from_bool(e.retryable));
     err.into()
-}
-
-/// A JS error (thrown by a callback, or one of ours come back through a Promise) as [`Error`], keeping its
-/// code, message and whether a retry can help.
-pub(crate) fn from_js(e: JsValue) -> Error {
-    let code = str_field(&e, "code").or_else(|| str_field(&e, "name")).unwrap_or_else(|| String::from("Error"));
-    let mut err = Error::service(code, str_field(&e, "message").unwrap_or_default(), 0);
-    err.retryable = Reflect::get(&e, &JsValue::from_str("retryable")).map(|r| r.is_truthy()).unwrap_or(false);
-    err
 }
 
 pub(crate) fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
@@ -130,10 +95,6 @@ pub(crate) fn buffer_bytes(v: &JsValue) -> Option<Vec<u8>> {
     None
 }
 
-/// Seconds since the epoch on this device's clock.
-pub(crate) fn now_secs() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
 
 pub(crate) fn opt_bool(obj: &JsValue, key: &str) -> Result<Option<bool>> {
     let v = get(obj, key)?;
@@ -172,9 +133,6 @@ pub(crate) fn headers_object(headers: &[(String, String)]) -> Result<Object> {
     Ok(obj)
 }
 
-pub(crate) fn num_field(obj: &JsValue, key: &str) -> Option<f64> {
-    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64())
-}
 
 /// The claims of a JWT (payload only; the signature is Cognito's business and is checked by AWS).
 pub(crate) fn claims(token: &str) -> Option<JsValue> {

@@ -6,7 +6,8 @@
 
 use super::dynamodb::{marshall_request, read_options, unmarshall_answer};
 use super::sigv4::parse_url;
-use super::{set, to_js};
+use super::{set, str_field, to_js};
+use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::cat;
@@ -14,8 +15,11 @@ use crate::retry::{self, Attempt, Decision};
 use crate::s3::{self, Config, ListInput};
 use crate::sigv4::endpoint;
 use crate::identity_pool::{self as ip, Config as PoolConfig};
-use crate::xml;
-use js_sys::{Array, Object};
+use crate::user_pool::session::{self, Session};
+use crate::user_pool::steps::{self, Next, Reply, Tokens};
+use crate::user_pool::{self, Config as UpConfig};
+use crate::{json, xml};
+use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
 
 type JsResult<T> = core::result::Result<T, JsValue>;
@@ -158,17 +162,17 @@ pub fn error_code(status: u16, text: &str, error_header: Option<String>) -> Arra
     let (code, message) = if text.trim_start().starts_with('<') {
         (xml::text(text, "Code").unwrap_or_default(), xml::text(text, "Message").unwrap_or_default())
     } else {
-        let body = js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED);
-        let e = crate::http::json_error(status, &body, error_header);
+        let body = JSON::parse(text).unwrap_or(JsValue::UNDEFINED);
+        let e = json_error(status, &body, error_header);
         (e.code.into_owned(), e.message.into_owned())
     };
     Array::of2(&JsValue::from_str(&code), &JsValue::from_str(&message))
 }
 
-/// A JSON service's answer: the parsed body when 2xx, otherwise its coded error (thrown).
+/// A JSON service's answer (Cognito, DynamoDB): the parsed body when 2xx, otherwise its coded error (thrown).
 #[wasm_bindgen(js_name = _jsonAnswer)]
 pub fn json_answer(status: u16, text: &str, error_header: Option<String>) -> JsResult<JsValue> {
-    crate::http::read_json(status, text, error_header).map_err(to_js)
+    read_json(status, text, error_header).map_err(to_js)
 }
 
 /// `[host, service, region]` of an absolute http(s) URL, service and region as standard AWS host names tell
@@ -402,4 +406,274 @@ pub fn claims(token: &str) -> JsValue {
 #[wasm_bindgen(js_name = _sha256Hex)]
 pub fn sha256_hex(text: &str) -> String {
     crate::sigv4::encode::hex(&crate::digest::sha256(text.as_bytes()))
+}
+
+// --- User pools (the JS layer's UserPool, pkg-config/user-pool.js) -----------------------------------------
+
+// The option and result types of UserPool (pkg-config/user-pool.d.ts declares the class).
+#[wasm_bindgen(typescript_custom_section)]
+const USER_POOL_TYPES: &str = r#"
+export interface UserPoolOptions {
+  region: string;
+  /** e.g. `us-east-1_AbCdEf` */
+  userPoolId: string;
+  clientId: string;
+  /** Only for app clients with a secret (then SECRET_HASH is sent). Avoid secrets in public pages. */
+  clientSecret?: string;
+  /** Overrides `https://cognito-idp.<region>.amazonaws.com/`. */
+  endpoint?: string;
+  /** Where the session is kept: one record per app client. Default `'local'`. */
+  storage?: 'local' | 'session' | 'memory' | SessionStorage;
+  /** The issuer shown in authenticator apps for TOTP set-up. Default `'Cognito'`. */
+  appName?: string;
+}
+/** A custom storage; each method may return a Promise. */
+export interface SessionStorage {
+  getItem(key: string): string | null | Promise<string | null>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+export interface CodeDeliveryDetails {
+  destination?: string;
+  deliveryMedium?: string;
+  attributeName?: string;
+}
+export interface SignUpInput {
+  username: string;
+  password?: string;
+  options?: {
+    userAttributes?: Record<string, string>;
+    validationData?: Record<string, string>;
+    clientMetadata?: Record<string, string>;
+    /** Sign in as soon as the sign-up is confirmed (`autoSignIn()` after `COMPLETE_AUTO_SIGN_IN`). The password
+     *  is kept in this page's memory until then, never stored. */
+    autoSignIn?: boolean;
+  };
+}
+export interface SignUpOutput {
+  isSignUpComplete: boolean;
+  userId?: string;
+  nextStep: { signUpStep: 'CONFIRM_SIGN_UP' | 'COMPLETE_AUTO_SIGN_IN' | 'DONE'; codeDeliveryDetails?: CodeDeliveryDetails };
+}
+export type MfaPreference = 'ENABLED' | 'DISABLED' | 'PREFERRED' | 'NOT_PREFERRED';
+export type MfaType = 'TOTP' | 'SMS' | 'EMAIL';
+export interface SignInInput {
+  username: string;
+  /** Required except for USER_AUTH (passwordless factors) and CUSTOM_WITHOUT_SRP. */
+  password?: string;
+  options?: {
+    /** Default USER_SRP_AUTH. USER_AUTH is choice-based sign-in; CUSTOM_* run the pool's custom challenge. */
+    authFlowType?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH' | 'CUSTOM_WITH_SRP' | 'CUSTOM_WITHOUT_SRP';
+    /** USER_AUTH: start this first factor at once instead of asking. */
+    preferredChallenge?: 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
+    clientMetadata?: Record<string, string>;
+  };
+}
+export type SignInStep =
+  | 'DONE'
+  | 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED'
+  | 'CONFIRM_SIGN_IN_WITH_SMS_CODE'
+  | 'CONFIRM_SIGN_IN_WITH_TOTP_CODE'
+  | 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE'
+  | 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION'
+  | 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE'
+  | 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION'
+  | 'CONFIRM_SIGN_IN_WITH_PASSWORD'
+  | 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP';
+/** A TOTP secret to add to an authenticator app: show `setupUri` as a QR code, or the secret as text. */
+export interface TotpSetupDetails {
+  sharedSecret: string;
+  /** `otpauth://totp/<appName>:<username>?secret=...&issuer=<appName>` */
+  setupUri: string;
+}
+export interface SignInOutput {
+  isSignedIn: boolean;
+  nextStep: {
+    signInStep: SignInStep;
+    /** Where a code was sent (SMS / email challenges). */
+    codeDeliveryDetails?: CodeDeliveryDetails;
+    /** Cognito's ChallengeParameters, for custom challenges and choices (MFAS_CAN_CHOOSE, requiredAttributes ...). */
+    additionalInfo?: Record<string, string>;
+    /** USER_AUTH: the first factors to choose from (answer with one of them). */
+    availableChallenges?: string[];
+    /** CONTINUE_SIGN_IN_WITH_TOTP_SETUP: the secret; answer with a code from the app. */
+    totpSetupDetails?: TotpSetupDetails;
+  };
+}
+export interface ConfirmSignInInput {
+  /** The code, the new password, or the chosen option. */
+  challengeResponse: string;
+  options?: { userAttributes?: Record<string, string> };
+}
+export interface AuthSession {
+  username: string;
+  tokens: { idToken: string; accessToken: string };
+  /** When the tokens expire, in milliseconds since the epoch, on this device's clock. */
+  expiresAt: number;
+}
+export type AuthEvent = 'signedIn' | 'signedOut' | 'tokenRefresh' | 'tokenRefreshFailure';
+/** Event payloads carry no tokens or passwords. */
+export interface AuthEventPayload {
+  username?: string;
+  error?: { name: string; message: string };
+}
+"#;
+
+/// Pairs from alternating `[name, value, ...]`.
+fn pairs(flat: &[String]) -> Vec<(String, String)> {
+    flat.chunks(2).filter_map(|p| match p {
+        [k, v] => Some((k.clone(), v.clone())),
+        _ => None,
+    }).collect()
+}
+
+/// The part of `flat` before the `index`-th `"\0"` separator (maps passed in one array).
+fn section(flat: &[String], index: usize) -> Vec<(String, String)> {
+    pairs(flat.split(|s| s == "\0").nth(index).unwrap_or(&[]))
+}
+
+fn non_empty(s: Option<&String>) -> Option<&str> {
+    s.map(String::as_str).filter(|s| !s.is_empty())
+}
+
+/// `[default endpoint, storage key]` of an app client, after checking the region, pool id and client id.
+#[wasm_bindgen(js_name = _upConfig)]
+pub fn up_config(region: &str, user_pool_id: &str, client_id: &str) -> JsResult<Vec<String>> {
+    let cfg = UpConfig::new(region, user_pool_id, client_id).map_err(to_js)?;
+    Ok(vec![cfg.endpoint(), cfg.storage_key()])
+}
+
+/// `[X-Amz-Target, JSON body]` of one Cognito user-pool call. `client`: `[region, userPoolId, clientId,
+/// clientSecret or ""]`; `a`: the operation's strings, in the order below ("" for an absent optional one);
+/// `maps`: name/value pairs, maps separated by `"\0"` (signUp: attributes, validation data, metadata).
+#[wasm_bindgen(js_name = _upCall)]
+pub fn up_call(client: Vec<String>, operation: &str, a: Vec<String>, maps: Vec<String>) -> JsResult<Vec<String>> {
+    let get = |i: usize| a.get(i).map(String::as_str).unwrap_or("");
+    let opt = |i: usize| non_empty(a.get(i));
+    let [region, pool, client_id, secret] = [0, 1, 2, 3].map(|i| client.get(i).cloned().unwrap_or_default());
+    let mut cfg = UpConfig::new(&region, &pool, &client_id).map_err(to_js)?;
+    cfg.client_secret = Some(secret).filter(|s| !s.is_empty());
+    let meta = section(&maps, 0);
+    let call = match operation {
+        "USER_SRP_AUTH" => cfg.initiate_srp(get(0), get(1), &meta),
+        "USER_PASSWORD_AUTH" => cfg.initiate_password(get(0), get(1), &meta),
+        "CUSTOM_AUTH" => cfg.initiate_custom(get(0), opt(1), &meta),
+        // [username, preferred, factor parameters...]
+        "USER_AUTH" => cfg.initiate_user_auth(get(0), opt(1), pairs(a.get(2..).unwrap_or(&[])), &meta),
+        "REFRESH_TOKEN_AUTH" => cfg.initiate_refresh(get(0), get(1)),
+        // [challenge, username, session, responses...]
+        "RespondToAuthChallenge" => cfg.respond(get(0), get(1), pairs(a.get(3..).unwrap_or(&[])), opt(2)),
+        "GetTokensFromRefreshToken" => cfg.get_tokens_from_refresh_token(get(0)),
+        "SignUp" => cfg.sign_up(get(0), opt(1), &meta, &section(&maps, 1), &section(&maps, 2)),
+        "ConfirmSignUp" => cfg.confirm_sign_up(get(0), get(1), None),
+        "ResendConfirmationCode" => cfg.resend_sign_up_code(get(0)),
+        "ForgotPassword" => cfg.forgot_password(get(0)),
+        "ConfirmForgotPassword" => cfg.confirm_forgot_password(get(0), get(1), get(2)),
+        "RevokeToken" => cfg.revoke_token(get(0)),
+        // During sign-in (MFA_SETUP), authorised by the sign-in session: [session, code?].
+        "AssociateSoftwareToken:Session" => user_pool::associate_software_token(get(0)),
+        "VerifySoftwareToken:Session" => user_pool::verify_software_token(get(0), get(1)),
+        // Authorised by the access token: [accessToken, ...].
+        _ => {
+            let (op, body) = match operation {
+                "GetUser" => ("GetUser", json::Object::new()),
+                "DeleteUser" => ("DeleteUser", json::Object::new()),
+                "GlobalSignOut" => ("GlobalSignOut", json::Object::new()),
+                "AssociateSoftwareToken" => ("AssociateSoftwareToken", json::Object::new()),
+                "UpdateUserAttributes" => ("UpdateUserAttributes", json::Object::new().attributes("UserAttributes", &meta)),
+                "GetUserAttributeVerificationCode" => ("GetUserAttributeVerificationCode", json::Object::new().str("AttributeName", get(1))),
+                "VerifyUserAttribute" => ("VerifyUserAttribute", json::Object::new().str("AttributeName", get(1)).str("Code", get(2))),
+                "ChangePassword" => ("ChangePassword", json::Object::new().str("PreviousPassword", get(1)).str("ProposedPassword", get(2))),
+                "VerifySoftwareToken" => ("VerifySoftwareToken", json::Object::new().str("UserCode", get(1)).opt_str("FriendlyDeviceName", opt(2))),
+                // [accessToken, totp, sms, email]: ENABLED | DISABLED | PREFERRED | NOT_PREFERRED, or "" to leave.
+                "SetUserMFAPreference" => {
+                    let mut b = json::Object::new();
+                    for (i, member) in [(1, "SoftwareTokenMfaSettings"), (2, "SMSMfaSettings"), (3, "EmailMfaSettings")] {
+                        if let Some(choice) = opt(i) {
+                            b = b.object(member, user_pool::mfa_setting(choice).map_err(to_js)?);
+                        }
+                    }
+                    ("SetUserMFAPreference", b)
+                }
+                _ => return Err(to_js(crate::js::invalid("unknown user-pool operation"))),
+            };
+            user_pool::with_access_token(op, get(0), body)
+        }
+    };
+    Ok(vec![cat(&[user_pool::TARGET_PREFIX, call.operation]), call.body])
+}
+
+/// What an InitiateAuth / RespondToAuthChallenge answer means ([`steps::next`]): `"DONE"` (tokens),
+/// `"PASSWORD_VERIFIER"` (the library answers it), or Amplify's `signInStep` for a challenge the user answers.
+#[wasm_bindgen(js_name = _upNext)]
+pub fn up_next(challenge: Option<String>, has_tokens: bool) -> JsResult<String> {
+    let tokens = has_tokens.then(|| Tokens { id_token: String::new(), access_token: String::new(), refresh_token: None, expires_in: 0 });
+    let reply = Reply { challenge, tokens, ..Reply::default() };
+    match steps::next(&reply).map_err(to_js)? {
+        Next::Done(_) => Ok(String::from("DONE")),
+        Next::PasswordVerifier => Ok(String::from("PASSWORD_VERIFIER")),
+        Next::Ask(p) => Ok(String::from(p.step)),
+    }
+}
+
+/// `ChallengeResponses` pairs (flattened, without USERNAME / SECRET_HASH) for the user's answer to `challenge`;
+/// `attributes`: required attributes sent with a new password.
+#[wasm_bindgen(js_name = _upResponses)]
+pub fn up_responses(challenge: &str, answer: &str, attributes: Vec<String>) -> JsResult<Vec<String>> {
+    let out = steps::responses(challenge, answer, &pairs(&attributes)).map_err(to_js)?;
+    Ok(out.into_iter().flat_map(|(k, v)| [k, v]).collect())
+}
+
+/// The session record to store, from fresh tokens: `expiresAt` from the access token's `exp` (`token_exp`,
+/// NaN when unreadable) or `expires_in`, on the server's clock (`clock_offset`, seconds).
+#[wasm_bindgen(js_name = _upRecord)]
+#[allow(clippy::too_many_arguments)]
+pub fn up_record(client_id: &str, username: &str, id_token: String, access_token: String, refresh_token: &str, expires_in: f64, token_exp: f64, local_now: f64, clock_offset: f64) -> String {
+    let tokens = Tokens { id_token, access_token, refresh_token: None, expires_in: expires_in as i64 };
+    let exp = token_exp.is_finite().then_some(token_exp as i64);
+    Session::from_tokens(username, &tokens, refresh_token, exp, local_now as i64, clock_offset as i64).record(client_id)
+}
+
+/// Whether a session expiring at `expires_at` (server clock) should be refreshed now.
+#[wasm_bindgen(js_name = _upNeedsRefresh)]
+pub fn up_needs_refresh(expires_at: f64, clock_offset: f64, local_now: f64) -> bool {
+    let s = Session { username: String::new(), id_token: String::new(), access_token: String::new(), refresh_token: String::new(), expires_at: expires_at as i64, clock_offset: clock_offset as i64 };
+    s.needs_refresh(local_now as i64)
+}
+
+/// The clock offset (server minus local, seconds) from an answer's `Date` (Unix seconds, NaN when absent).
+#[wasm_bindgen(js_name = _upClockOffset)]
+pub fn up_clock_offset(server_date: f64, local_now: f64, previous: f64) -> f64 {
+    session::clock_offset(server_date.is_finite().then_some(server_date as i64), local_now as i64, previous as i64) as f64
+}
+
+/// SRP's TIMESTAMP for a Unix time (seconds, the server's clock).
+#[wasm_bindgen(js_name = _srpTimestamp)]
+pub fn srp_timestamp(unix_secs: f64) -> String {
+    crate::srp::timestamp(unix_secs as i64)
+}
+
+/// The `otpauth://` URI of a TOTP secret.
+#[wasm_bindgen(js_name = _totpUri)]
+pub fn totp_uri(issuer: &str, account: &str, secret: &str) -> String {
+    user_pool::totp_uri(issuer, account, secret)
+}
+
+/// The error code of a JSON service's answer: `__type` (may be namespaced `com.amazonaws…#Code`) or the
+/// `x-amzn-ErrorType` header (may carry `:detail`).
+fn json_error(status: u16, body: &JsValue, header: Option<String>) -> Error {
+    let raw = str_field(body, "__type").or(header).unwrap_or_default();
+    let code = raw.rsplit('#').next().unwrap_or("").split(':').next().unwrap_or("").to_owned();
+    let code = if code.is_empty() { String::from(if status >= 500 { "ServiceError" } else { "UnknownError" }) } else { code };
+    let message = str_field(body, "message").or_else(|| str_field(body, "Message")).unwrap_or_else(|| crate::cat(&["HTTP ", &crate::decimal(u64::from(status), 1)]));
+    Error::service(code, message, status)
+}
+
+/// Parses a JSON answer: the body, or the service's coded error.
+fn read_json(status: u16, text: &str, error_header: Option<String>) -> Result<JsValue> {
+    let parsed = if text.is_empty() { Ok(Object::new().into()) } else { JSON::parse(text) };
+    if (200..300).contains(&status) {
+        return parsed.map_err(|_| Error::new("InvalidResponse", "the service answered with something that is not JSON"));
+    }
+    Err(json_error(status, &parsed.unwrap_or(JsValue::UNDEFINED), error_header))
 }

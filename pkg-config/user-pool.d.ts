@@ -1,0 +1,69 @@
+// Types of the JS layer's UserPool (user-pool.js); its option and result types are in cognito_fetch.d.ts.
+import type {
+  AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
+  SignInOutput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
+} from './cognito_fetch.js';
+
+export class UserPool {
+  /**
+   * Signs in the user whose sign-up (with `autoSignIn`) was just confirmed.
+   */
+  autoSignIn(): Promise<SignInOutput>;
+  confirmResetPassword(input: { username: string; confirmationCode: string; newPassword: string }): Promise<void>;
+  /**
+   * Answers the pending challenge. A wrong code can be retried while Cognito's session lasts.
+   */
+  confirmSignIn(input: ConfirmSignInInput): Promise<SignInOutput>;
+  confirmSignUp(input: { username: string; confirmationCode: string }): Promise<SignUpOutput>;
+  confirmUserAttribute(input: { userAttributeKey: string; confirmationCode: string }): Promise<void>;
+  /**
+   * Deletes the signed-in user's account, then signs out.
+   */
+  deleteUser(): Promise<void>;
+  fetchMFAPreference(): Promise<{ enabled?: MfaType[]; preferred?: MfaType }>;
+  /**
+   * The signed-in user's attributes (from Cognito; they are never stored).
+   */
+  fetchUserAttributes(): Promise<Record<string, string>>;
+  /**
+   * The current session, refreshed when it is about to expire (or with `forceRefresh`); `null` when
+   * signed out. Concurrent calls share one refresh.
+   */
+  getSession(options?: { forceRefresh?: boolean }): Promise<AuthSession | null>;
+  constructor(options: UserPoolOptions);
+  off(event: AuthEvent, listener: (payload: AuthEventPayload) => void): void;
+  /**
+   * Listens to `signedIn`, `signedOut`, `tokenRefresh` or `tokenRefreshFailure`.
+   */
+  on(event: AuthEvent, listener: (payload: AuthEventPayload) => void): void;
+  resendSignUpCode(input: { username: string }): Promise<CodeDeliveryDetails>;
+  /**
+   * Sends a password-reset code.
+   */
+  resetPassword(input: { username: string }): Promise<{ nextStep: { resetPasswordStep: 'CONFIRM_RESET_PASSWORD_WITH_CODE'; codeDeliveryDetails?: CodeDeliveryDetails } }>;
+  sendUserAttributeVerificationCode(input: { userAttributeKey: string }): Promise<CodeDeliveryDetails>;
+  /**
+   * Starts TOTP set-up for the signed-in user; finish with `verifyTOTPSetup`.
+   */
+  setUpTOTP(): Promise<TotpSetupDetails>;
+  /**
+   * Starts a sign-in (USER_SRP_AUTH by default): either signed in, or a challenge to answer with
+   * `confirmSignIn`.
+   */
+  signIn(input: SignInInput): Promise<SignInOutput>;
+  /**
+   * Signs out here (and revokes the refresh token), or everywhere with `global: true` (GlobalSignOut).
+   */
+  signOut(options?: { global?: boolean }): Promise<void>;
+  /**
+   * Registers a user; a confirmation code is usually sent (see `nextStep`).
+   */
+  signUp(input: SignUpInput): Promise<SignUpOutput>;
+  updateMFAPreference(input: { totp?: MfaPreference; sms?: MfaPreference; email?: MfaPreference }): Promise<void>;
+  updatePassword(input: { oldPassword: string; newPassword: string }): Promise<void>;
+  /**
+   * Changes attributes; changing a verified email or phone sends a code (see `codeDeliveryDetails`).
+   */
+  updateUserAttributes(input: { userAttributes: Record<string, string> }): Promise<{ codeDeliveryDetails: CodeDeliveryDetails[] }>;
+  verifyTOTPSetup(input: { code: string; friendlyDeviceName?: string }): Promise<void>;
+}
