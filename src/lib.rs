@@ -1,7 +1,8 @@
 //! cognito-fetch: Amazon Cognito sign-in, identity-pool credentials and SigV4-signed AWS requests for web pages.
 //!
-//! Layout: pure protocol modules ([`sigv4`], [`url`], [`digest`]) have no browser types and are tested with
-//! `cargo test`; the wasm/JS boundary lives in `js` alone (wasm32 only).
+//! Layout: pure protocol modules ([`sigv4`], [`srp`], [`user_pool`], [`identity_pool`], [`s3`], [`dynamodb`],
+//! [`retry`] ...) have no browser types and are tested with `cargo test`; the wasm/JS boundary lives in `js`
+//! alone (wasm32 only), and the browser I/O is the JS layer in `pkg-config/`, which calls `js::wire`'s steps.
 //! Library code never panics: clippy denies `unwrap`, `expect`, `panic!` and indexing (see Cargo.toml).
 
 #![cfg_attr(not(feature = "std"), no_std)]

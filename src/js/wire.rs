@@ -1,8 +1,10 @@
-//! Synchronous protocol steps for the JS layer (`pkg-config/aws.js`: `AwsClient`, `S3`, `DynamoDB`), which does
-//! the browser I/O (fetch, retries, sleeping, multipart workers). Each function is one decision or one
-//! conversion of the pure modules ([`crate::retry`], [`crate::s3`], [`crate::dynamodb`], [`crate::sigv4`]):
-//! strings and numbers in, strings, plain objects or coded `Error`s out. These are internal exports (their
-//! names start with `_`); the public API is in the JS layer's classes.
+//! Synchronous protocol steps for the JS layer (`pkg-config/`: `user-pool.js`, `identity-pool.js` and `aws.js`
+//! with `AwsClient`, `S3`, `DynamoDB`), which does the browser I/O: fetch, storage, Web Locks, cross-tab events,
+//! retries and their waits, multipart upload workers. Each function here is one decision or one conversion of the
+//! pure modules ([`crate::user_pool`], [`crate::identity_pool`], [`crate::retry`], [`crate::s3`],
+//! [`crate::dynamodb`], [`crate::sigv4`]): strings and numbers in, strings, plain objects or coded `Error`s out,
+//! so the glue on both sides stays small. These are internal exports (names starting with `_`, left out of the
+//! package's public exports and types); the public API is the JS layer's classes.
 
 use super::dynamodb::{marshall_request, read_options, unmarshall_answer};
 use super::sigv4::parse_url;
