@@ -99,7 +99,8 @@ fn with_logins(body: Object, logins: &[(String, String)]) -> Object {
 /// The `Logins` key of a token's issuer: `cognito-idp.<region>.amazonaws.com/<userPoolId>` for a user pool's
 /// ID token (its `iss` without the scheme), or an OIDC issuer's host and path.
 pub fn login_key(issuer: &str) -> String {
-    issuer.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_owned()
+    let rest = issuer.strip_prefix("https://").or_else(|| issuer.strip_prefix("http://")).unwrap_or(issuer);
+    rest.trim_end_matches('/').to_owned()
 }
 
 /// Form body of STS AssumeRoleWithWebIdentity (basic flow, second half).

@@ -40,6 +40,17 @@ pub fn decimal(mut n: u64, width: usize) -> prelude::String {
     digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
+/// The byte offset of the first `needle` in `hay`. Library code searches for strings with this instead of
+/// `str::find(&str)` and friends: core's substring searcher carries a slicing panic whose message formatting
+/// pulls `core::fmt` and Unicode tables (several KiB) into the wasm.
+pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w == n)
+}
+
 pub mod base64;
 pub mod digest;
 pub mod dynamodb;
@@ -66,6 +77,15 @@ mod tests {
         assert_eq!(super::decimal(7, 2), "07");
         assert_eq!(super::decimal(604_800, 1), "604800");
         assert_eq!(super::decimal(u64::MAX, 4), "18446744073709551615");
+    }
+
+    #[test]
+    fn find_str_finds_the_first_match() {
+        assert_eq!(super::find_str("http://127.0.0.1://x", "://"), Some(4));
+        assert_eq!(super::find_str("Signature expired: x", "Signature expired"), Some(0));
+        assert_eq!(super::find_str("ab", "abc"), None);
+        assert_eq!(super::find_str("aü</b>", "</b>"), Some(3));
+        assert_eq!(super::find_str("x", ""), Some(0));
     }
 }
 

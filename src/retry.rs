@@ -51,7 +51,7 @@ pub fn is_transient_code(code: &str) -> bool {
 pub fn is_skew_error(code: &str, message: &str) -> bool {
     matches!(code, "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture")
         || (matches!(code, "InvalidSignatureException" | "SignatureDoesNotMatch" | "AuthFailure" | "AccessDenied")
-            && (message.contains("Signature expired") || message.contains("Signature not yet current")))
+            && (crate::find_str(message, "Signature expired").is_some() || crate::find_str(message, "Signature not yet current").is_some()))
 }
 
 /// Credentials that are no longer valid (temporary credentials past their expiry).

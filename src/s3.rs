@@ -48,7 +48,7 @@ impl Config {
     /// The bucket's base URL, ending in `/`.
     pub fn bucket_url(&self) -> String {
         let (scheme, host) = match &self.endpoint {
-            Some(e) => match e.split_once("://") {
+            Some(e) => match crate::find_str(e, "://").and_then(|i| Some((e.get(..i)?, e.get(i + 3..)?))) {
                 Some((s, h)) => (s.to_owned(), h.to_owned()),
                 None => ("https".to_owned(), e.clone()),
             },

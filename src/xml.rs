@@ -22,7 +22,7 @@ pub fn elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
         }
         let Some(body) = after_open.get(body_start..) else { break };
         let close = crate::cat(&["</", name, ">"]);
-        let Some(end) = body.find(close.as_str()) else { break };
+        let Some(end) = crate::find_str(body, &close) else { break };
         out.push(body.get(..end).unwrap_or(""));
         rest = body.get(end + close.len()..).unwrap_or("");
     }
@@ -51,7 +51,7 @@ pub fn text(xml: &str, name: &str) -> Option<String> {
 
 /// Decodes `&lt; &gt; &amp; &quot; &apos;`, `&#NN;` and `&#xHH;`, and unwraps CDATA sections.
 pub fn unescape(s: &str) -> String {
-    let s = s.trim_start_matches("<![CDATA[");
+    let s = s.strip_prefix("<![CDATA[").unwrap_or(s);
     if let Some(inner) = s.strip_suffix("]]>") {
         return inner.to_owned();
     }
