@@ -137,6 +137,14 @@ export interface PresignPutOptions {
 }
 "#;
 
+/// Pairs from alternating `[name, value, ...]`.
+fn pairs(flat: &[String]) -> Vec<(String, String)> {
+    flat.chunks(2).filter_map(|p| match p {
+        [k, v] => Some((k.clone(), v.clone())),
+        _ => None,
+    }).collect()
+}
+
 /// What to do after an answer: 0 hand it to the caller, 1 back off and send again, 2 sign again with the
 /// server's clock, 3 refresh the credentials and sign again ([`retry::decide`]).
 #[wasm_bindgen(js_name = _retry)]
@@ -200,12 +208,10 @@ pub fn s3_url(region: &str, bucket: &str, endpoint: Option<String>, force_path_s
 
 /// `name=value` pairs (alternating in `pairs`) as a query string, values encoded as SigV4 does.
 #[wasm_bindgen(js_name = _query)]
-pub fn query(pairs: Vec<String>) -> String {
+pub fn query(flat: Vec<String>) -> String {
     let mut q = String::new();
-    for pair in pairs.chunks(2) {
-        if let [name, value] = pair {
-            s3::push_param(&mut q, name, value);
-        }
+    for (name, value) in pairs(&flat) {
+        s3::push_param(&mut q, &name, &value);
     }
     q
 }
@@ -338,10 +344,7 @@ pub fn ip_config(region: &str, identity_pool_id: &str, endpoint: Option<String>,
 #[wasm_bindgen(js_name = _ipCall)]
 pub fn ip_call(region: &str, identity_pool_id: &str, operation: &str, id: &str, logins: Vec<String>) -> JsResult<Vec<String>> {
     let cfg = PoolConfig::new(region, identity_pool_id).map_err(to_js)?;
-    let logins: Vec<(String, String)> = logins.chunks(2).filter_map(|p| match p {
-        [k, v] => Some((k.clone(), v.clone())),
-        _ => None,
-    }).collect();
+    let logins = pairs(&logins);
     let call = match operation {
         "GetId" => cfg.get_id(&logins),
         "GetOpenIdToken" => cfg.get_open_id_token(id, &logins),
@@ -520,14 +523,6 @@ export interface AuthEventPayload {
   error?: { name: string; message: string };
 }
 "#;
-
-/// Pairs from alternating `[name, value, ...]`.
-fn pairs(flat: &[String]) -> Vec<(String, String)> {
-    flat.chunks(2).filter_map(|p| match p {
-        [k, v] => Some((k.clone(), v.clone())),
-        _ => None,
-    }).collect()
-}
 
 /// The part of `flat` before the `index`-th `"\0"` separator (maps passed in one array).
 fn section(flat: &[String], index: usize) -> Vec<(String, String)> {
