@@ -3,7 +3,7 @@
 // which are the wasm exports whose names start with `_`. Credentials are asked for on every request (the
 // provider caches and refreshes), so each request, and each part of an upload, is signed with current ones.
 import {
-  signRequest, presignUrl, _retry, _errorCode, _jsonAnswer, _endpoint, _s3Url, _query, _s3ListQuery,
+  signRequest, presignUrl, _retry, _idempotent, _isS3, _errorCode, _jsonAnswer, _endpoint, _s3Url, _query, _s3ListQuery,
   _s3List, _s3Error, _s3Parts, _s3UploadId, _s3CompleteBody, _s3Completed, _ddbRequest, _ddbAnswer,
 } from './cognito_fetch.js';
 import { fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text } from './io.js';
@@ -126,8 +126,6 @@ class Signer {
   }
 }
 
-const isIdempotent = (method) => ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(method.toUpperCase());
-
 /** Header pairs from a plain object, a `Headers` (any iterable of pairs) or an array of pairs. */
 function headerPairs(v) {
   if (v == null) return [];
@@ -192,10 +190,9 @@ export class AwsClient {
     };
     const service = pick('service', hostService, s.service, 'UnknownService');
     const region = pick('region', hostRegion, s.region, 'UnknownRegion');
-    const s3 = service === 's3' || service === 's3-object-lambda' || service === 's3express';
-    const unsigned = optBool(aws, 'unsignedPayload') ?? (bodyKind(body) === 'opaque' && s3);
+    const unsigned = optBool(aws, 'unsignedPayload') ?? (bodyKind(body) === 'opaque' && _isS3(service));
     const [sent, hash] = await bodyAndHash(body, unsigned);
-    const idempotent = optBool(aws, 'idempotent') ?? isIdempotent(method);
+    const idempotent = optBool(aws, 'idempotent') ?? _idempotent(method);
     return s.send({ method, url, headers, body: sent, hash, service, region, signal, idempotent, extra });
   }
 }

@@ -159,6 +159,18 @@ pub fn retry_decision(status: u16, code: &str, message: &str, number: u32, max: 
     }
 }
 
+/// Whether a method may be sent twice with the same effect ([`retry::is_idempotent`]).
+#[wasm_bindgen(js_name = _idempotent)]
+pub fn idempotent(method: &str) -> bool {
+    retry::is_idempotent(method)
+}
+
+/// Whether a signing name is one of S3's (a Blob body is then sent as UNSIGNED-PAYLOAD).
+#[wasm_bindgen(js_name = _isS3)]
+pub fn is_s3(service: &str) -> bool {
+    crate::sigv4::is_s3(service)
+}
+
 /// Milliseconds to wait before attempt `attempt + 1` (full jitter from `random`, a uniform `u32`).
 #[wasm_bindgen(js_name = _backoff)]
 pub fn backoff(attempt: u32, random: u32) -> u32 {
