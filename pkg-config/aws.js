@@ -6,7 +6,7 @@ import {
   signRequest, presignUrl, _retry, _idempotent, _isS3, _errorCode, _jsonAnswer, _endpoint, _s3Url, _query, _s3ListQuery,
   _s3List, _s3Error, _s3Parts, _s3UploadId, _s3CompleteBody, _s3Completed, _ddbRequest, _ddbAnswer,
 } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text } from './io.js';
+import { fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text, pairsOf, serverDate } from './io.js';
 
 /** Beyond this, the device clock is treated as wrong and the server's `Date` is used for signing. */
 const SKEW_TOLERANCE_MS = 60000;
@@ -71,7 +71,7 @@ class Signer {
   }
 
   learnClock(response, always) {
-    const server = Date.parse(response.headers.get('date') ?? '');
+    const server = serverDate(response);
     if (!Number.isFinite(server)) return;
     const offset = server - Date.now();
     if (always || Math.abs(offset - this.offset) > SKEW_TOLERANCE_MS) this.offset = offset;
@@ -126,18 +126,6 @@ class Signer {
   }
 }
 
-/** Header pairs from a plain object, a `Headers` (any iterable of pairs) or an array of pairs. */
-function headerPairs(v) {
-  if (v == null) return [];
-  if (!isObject(v)) throw invalid('headers must be an object, a Headers or an array of [name, value] pairs');
-  const entries = typeof v[Symbol.iterator] === 'function' ? Array.from(v) : Object.entries(v);
-  return entries.map((e) => {
-    if (!Array.isArray(e) || e.length !== 2) throw invalid('headers entries must be [name, value] pairs');
-    if (typeof e[0] !== 'string' || typeof e[1] !== 'string') throw invalid('header names and values must be strings');
-    return [e[0], e[1]];
-  });
-}
-
 /** `fetch` with SigV4. */
 export class AwsClient {
   #signer;
@@ -161,7 +149,7 @@ export class AwsClient {
       if (typeof input.url !== 'string') throw invalid('the Request has no url');
       url = input.url;
       method = input.method;
-      headers = headerPairs(input.headers);
+      headers = pairsOf(input.headers);
       if (method !== 'GET' && method !== 'HEAD') {
         try {
           body = await input.arrayBuffer();
@@ -176,7 +164,7 @@ export class AwsClient {
     let extra;
     if (isObject(init)) {
       method = optString(init, 'method') ?? method;
-      if (init.headers != null) headers = headerPairs(init.headers);
+      if (init.headers != null) headers = pairsOf(init.headers);
       if (init.body !== undefined) body = init.body;
       ({ aws, signal, ...extra } = init);
     }
@@ -202,7 +190,7 @@ function objectHeaders(options) {
   const headers = [];
   const ct = optString(options, 'contentType');
   if (ct !== undefined) headers.push(['content-type', ct]);
-  for (const [k, v] of headerPairs(isObject(options) ? options.metadata : undefined)) headers.push([`x-amz-meta-${k.toLowerCase()}`, v]);
+  for (const [k, v] of pairsOf(isObject(options) ? options.metadata : undefined)) headers.push([`x-amz-meta-${k.toLowerCase()}`, v]);
   return headers;
 }
 

@@ -8,19 +8,12 @@ import {
   _ipConfig, _ipCall, _ipLoginKey, _stsForm, _stsAnswer, _ipNeedsRefresh, _ipStale, _ipIdentityRecord,
   _ipCredentialsRecord, _claims, _sha256Hex,
 } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, optBool, send, text, storageOf, jsonCall } from './io.js';
+import {
+  fail, invalid, isObject, optString, optBool, nonEmpty, required, pairsOf, parseObject, nowSecs, send, text, serverDate, storageOf,
+  jsonCall,
+} from './io.js';
 
 const RECORD_VERSION = 1;
-const nowSecs = () => Math.floor(Date.now() / 1000);
-const parse = (t) => {
-  try {
-    const r = JSON.parse(t);
-    return isObject(r) ? r : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Who the logins name: `provider:sub` for JWTs (the subject, so a refreshed token is the same user), the
  *  provider and a hash of the token otherwise; sorted, so the order of `Logins` does not matter. */
@@ -51,13 +44,8 @@ export class IdentityPool {
 
   constructor(options) {
     if (!isObject(options)) throw invalid('expected {region, identityPoolId}');
-    const req = (k) => {
-      const v = optString(options, k);
-      if (!v) throw invalid(`${k} is required`);
-      return v;
-    };
-    this.#region = req('region');
-    this.#poolId = req('identityPoolId');
+    this.#region = required(options, 'region');
+    this.#poolId = required(options, 'identityPoolId');
     const endpoint = optString(options, 'endpoint');
     const basic = options.basicFlow;
     let sts;
@@ -112,24 +100,26 @@ export class IdentityPool {
     }
     let app = this.#logins;
     if (typeof app === 'function') app = await app.call(null);
-    if (app != null) {
-      if (!isObject(app)) throw invalid('logins must map provider names to token strings');
-      for (const [k, v] of Object.entries(app)) {
-        if (typeof v !== 'string') throw invalid('logins must map provider names to token strings');
-        out.push([k, v]);
-      }
+    try {
+      out.push(...pairsOf(app));
+    } catch {
+      throw invalid('logins must map provider names to token strings');
     }
     return out;
   }
 
-  async #storedIdentity() {
-    let t;
+  /** A stored record as an object; undefined when it is absent, unreadable or not JSON. */
+  async #record(key) {
     try {
-      t = await this.#storage.get(this.#idKey);
+      const t = await this.#storage.get(key);
+      return t === null ? undefined : parseObject(t);
     } catch {
       return undefined;
     }
-    const r = t === null ? undefined : parse(t);
+  }
+
+  async #storedIdentity() {
+    const r = await this.#record(this.#idKey);
     if (!r || r.v !== RECORD_VERSION || typeof r.identityId !== 'string' || !r.identityId.includes(':') || typeof r.principal !== 'string') return undefined;
     return [r.identityId, r.principal];
   }
@@ -157,7 +147,7 @@ export class IdentityPool {
       const body = await this.#call('GetCredentialsForIdentity', identityId, logins);
       const c = isObject(body.Credentials) ? body.Credentials : {};
       const field = (k) => {
-        const v = nonEmpty(c[k]);
+        const v = nonEmpty(c, k);
         if (v === undefined) throw fail('InvalidResponse', `GetCredentialsForIdentity answered without ${k}`);
         return v;
       };
@@ -175,7 +165,7 @@ export class IdentityPool {
     const response = await send(this.#sts, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: _stsForm(role, body.Token, basic.duration),
     });
-    this.#learnClock(Date.parse(response.headers.get('date') ?? ''));
+    this.#learnClock(serverDate(response));
     return [_stsAnswer(response.status, await text(response)), id];
   }
 
@@ -204,16 +194,10 @@ export class IdentityPool {
   }
 
   async #persisted(principal) {
-    let t;
-    try {
-      t = await this.#storage.get(this.#credsKey);
-    } catch {
-      return undefined;
-    }
-    const r = t === null ? undefined : parse(t);
+    const r = await this.#record(this.#credsKey);
     if (!r || r.v !== RECORD_VERSION || r.principal !== principal) return undefined;
-    const creds = [nonEmpty(r.accessKeyId), nonEmpty(r.secretAccessKey), nonEmpty(r.sessionToken), r.expiration];
-    const identityId = nonEmpty(r.identityId);
+    const creds = [nonEmpty(r, 'accessKeyId'), nonEmpty(r, 'secretAccessKey'), nonEmpty(r, 'sessionToken'), r.expiration];
+    const identityId = nonEmpty(r, 'identityId');
     if (creds.includes(undefined) || typeof r.expiration !== 'number' || typeof r.issuedAt !== 'number' || identityId === undefined) return undefined;
     return { creds, issuedAt: r.issuedAt, identityId, principal };
   }

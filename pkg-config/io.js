@@ -1,5 +1,5 @@
-// Browser I/O shared by the JS layer (aws.js, identity-pool.js): coded errors, reading options, fetch, waits
-// and storage. Protocol decisions are not made here: they are the wasm's synchronous steps.
+// Browser I/O shared by the JS layer (aws.js, identity-pool.js, user-pool.js): coded errors, reading options and
+// records, fetch, waits and storage. Protocol decisions are not made here: they are the wasm's synchronous steps.
 import { _backoff, _jsonAnswer } from './cognito_fetch.js';
 
 /** A coded error, the shape of every error this library throws. */
@@ -25,6 +25,38 @@ export const optNum = (o, k) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalid(`${k} must be a non-negative number`);
   return v;
 };
+/** `o[k]` when it is a string. */
+export const str = (o, k) => (isObject(o) && typeof o[k] === 'string' ? o[k] : undefined);
+/** `o[k]` when it is a non-empty string. */
+export const nonEmpty = (o, k) => str(o, k) || undefined;
+/** `obj[key]`, a non-empty string (otherwise InvalidArgument `<key> is required`). */
+export function required(obj, key) {
+  const v = optString(obj, key);
+  if (!v) throw invalid(`${key} is required`);
+  return v;
+}
+/** Name/value string pairs from a plain object, a `Headers` (any iterable of pairs) or an array of pairs. */
+export function pairsOf(v) {
+  if (v == null) return [];
+  if (!isObject(v)) throw invalid('headers must be an object, a Headers or an array of [name, value] pairs');
+  const entries = typeof v[Symbol.iterator] === 'function' ? Array.from(v) : Object.entries(v);
+  return entries.map((e) => {
+    if (!Array.isArray(e) || e.length !== 2) throw invalid('headers entries must be [name, value] pairs');
+    if (typeof e[0] !== 'string' || typeof e[1] !== 'string') throw invalid('header names and values must be strings');
+    return [e[0], e[1]];
+  });
+}
+
+/** JSON text as an object; undefined when it is not JSON or not an object (a stored record gone bad). */
+export const parseObject = (t) => {
+  try {
+    const r = JSON.parse(t);
+    return isObject(r) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+};
+export const nowSecs = () => Math.floor(Date.now() / 1000);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits before attempt `attempt + 1` (full jitter; no secure randomness needed). */
 export const backOff = (attempt) => sleep(_backoff(attempt, Math.floor(Math.random() * 4294967296)));
@@ -39,6 +71,9 @@ export async function send(url, init) {
     throw fail('NetworkError', 'the request got no answer (offline, DNS, CORS or a closed connection)', true);
   }
 }
+
+/** The server's clock from an answer's `Date`, milliseconds (NaN without one). */
+export const serverDate = (response) => Date.parse(response.headers.get('date') ?? '');
 
 export async function text(response) {
   try {
@@ -97,6 +132,5 @@ export function storageOf(option) {
  *  rejects with the service's coded error. */
 export async function jsonCall(url, target, contentType, body) {
   const response = await send(url, { method: 'POST', headers: { 'content-type': contentType, 'x-amz-target': target }, body });
-  const date = Date.parse(response.headers.get('date') ?? '');
-  return [_jsonAnswer(response.status, await text(response), response.headers.get('x-amzn-errortype') ?? undefined), date];
+  return [_jsonAnswer(response.status, await text(response), response.headers.get('x-amzn-errortype') ?? undefined), serverDate(response)];
 }

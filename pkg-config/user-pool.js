@@ -7,44 +7,23 @@ import {
   SrpSession, _upConfig, _upCall, _upNext, _upResponses, _upRecord, _upNeedsRefresh, _upClockOffset, _srpTimestamp,
   _totpUri, _claims,
 } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, sleep, storageOf, jsonCall } from './io.js';
+import { fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall } from './io.js';
 
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure'];
 const RECORD_VERSION = 1;
-const nowSecs = () => Math.floor(Date.now() / 1000);
 /** How long a tab that waited for another tab's refresh waits for that tab's write to reach its own copy of the
  *  storage: Chromium hands `localStorage` changes to other tabs asynchronously. */
 const CROSS_TAB_WAIT_MS = 1500;
 const CROSS_TAB_POLL_MS = 25;
 const MFA_TYPES = [['SOFTWARE_TOKEN_MFA', 'TOTP'], ['SMS_MFA', 'SMS'], ['EMAIL_OTP', 'EMAIL']];
 
-const parse = (t) => {
-  try {
-    const r = JSON.parse(t);
-    return isObject(r) ? r : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const str = (o, k) => (isObject(o) && typeof o[k] === 'string' ? o[k] : undefined);
-const nonEmpty = (o, k) => str(o, k) || undefined;
-
-function required(obj, key) {
-  const v = optString(obj, key);
-  if (!v) throw invalid(`${key} is required`);
-  return v;
-}
-
 /** A map of strings (attributes, metadata) as flat `[name, value, ...]`. */
 function flatMap(v) {
-  if (v == null) return [];
-  const bad = () => invalid('attributes and metadata must be objects of strings');
-  if (!isObject(v)) throw bad();
-  const entries = typeof v[Symbol.iterator] === 'function' ? Array.from(v) : Object.entries(v);
-  return entries.flatMap((e) => {
-    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'string') throw bad();
-    return e;
-  });
+  try {
+    return pairsOf(v).flat();
+  } catch {
+    throw invalid('attributes and metadata must be objects of strings');
+  }
 }
 const optionMap = (input, key) => flatMap(isObject(input) && isObject(input.options) ? input.options[key] : undefined);
 
@@ -139,7 +118,7 @@ export class UserPool {
   #crossTab(event) {
     if (event.key !== this.#key) return;
     const user = (t) => {
-      const r = typeof t === 'string' ? parse(t) : undefined;
+      const r = typeof t === 'string' ? parseObject(t) : undefined;
       return str(r, 'username') !== undefined && str(r, 'accessToken') !== undefined ? [r.username, r.accessToken] : undefined;
     };
     const [before, after] = [user(event.oldValue), user(event.newValue)];
@@ -157,7 +136,7 @@ export class UserPool {
   async #load() {
     const t = await this.#storage.get(this.#key);
     if (t === null) return this.#migrate();
-    const r = parse(t);
+    const r = parseObject(t);
     const fields = ['username', 'idToken', 'accessToken', 'refreshToken'];
     const ok = r && r.v === RECORD_VERSION && r.clientId === this.#clientId && fields.every((k) => nonEmpty(r, k))
       && Number.isFinite(r.expiresAt) && Number.isFinite(r.clockOffset);
