@@ -9,7 +9,7 @@ const at = (p) => new URL(p, root);
 const read = (p) => readFileSync(at(p), 'utf8');
 
 const glue = read('pkg/cognito_fetch.js');
-// Names starting with `_` are the synchronous steps the JS layer (aws.js) calls, not public API.
+// Names starting with `_` are the synchronous steps the JS layer (pkg-config/*.js) calls, not public API.
 const exports = [...glue.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]).filter((n) => !n.startsWith('_')).sort();
 if (exports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js: run the whole build (npm run build), not this step alone');
 // wasm-bindgen declares `[Symbol.dispose](): void` on exported classes, which only compiles with TypeScript's
