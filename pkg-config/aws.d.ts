@@ -1,9 +1,9 @@
-// Types of the JS layer (aws.js): AwsClient, S3 and DynamoDB. Their option and result types are declared with
-// the crate's other types in cognito_fetch.d.ts.
+// Types of the JS layer (aws.js): AwsClient, S3 and DynamoDB. Their option and result types are declared in
+// types.d.ts.
 import type {
   AwsClientOptions, AwsRequestInit, BodyInput, DynamoDBInput, DynamoDBOptions, DynamoDBOutput, HeadObjectOutput,
   ListObjectsInput, ListObjectsOutput, PresignGetOptions, PresignPutOptions, PutObjectOptions, S3Options, UploadOptions,
-} from './cognito_fetch.js';
+} from './types.js';
 
 export class AwsClient {
   /**

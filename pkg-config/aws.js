@@ -3,10 +3,15 @@
 // which are the wasm exports whose names start with `_`. Credentials are asked for on every request (the
 // provider caches and refreshes), so each request, and each part of an upload, is signed with current ones.
 import {
-  signRequest, presignUrl, _retry, _idempotent, _isS3, _errorCode, _jsonAnswer, _endpoint, _s3Url, _query, _s3ListQuery,
-  _s3List, _s3Error, _s3Parts, _s3UploadId, _s3CompleteBody, _s3Completed, _ddbRequest, _ddbAnswer,
+  _retry, _idempotent, _isS3, _errorCode, _endpoint, _s3Url, _query, _s3ListQuery, _s3List, _s3Error, _s3Parts, _s3UploadId,
+  _s3CompleteBody, _s3Completed,
 } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text, pairsOf, serverDate } from './io.js';
+import {
+  fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text, pairsOf, serverDate, parseObject, jsonErrorFields,
+  jsonAnswer, failure, ok, fields, join, flag,
+} from './io.js';
+import { signRequest, presignUrl, urlFields } from './sigv4.js';
+import { marshallFlags, marshallRequest, unmarshallAnswer } from './dynamodb.js';
 
 /** Beyond this, the device clock is treated as wrong and the server's `Date` is used for signing. */
 const SKEW_TOLERANCE_MS = 60000;
@@ -107,7 +112,7 @@ class Signer {
       if (status >= 200 && status < 400) return response;
       // The error is read from a copy: the caller still gets the whole answer.
       const body = await response.clone().text().catch(() => '');
-      const [code, message] = _errorCode(status, body, response.headers.get('x-amzn-errortype') ?? undefined);
+      const [code, message] = _errorCode(status, body, ...jsonErrorFields(parseObject(body), response.headers.get('x-amzn-errortype'))).split('\0');
       switch (_retry(status, code, message, a.number, this.max, req.idempotent, a.skewFixed, a.refreshed)) {
         case 1:
           await backOff(a.number++);
@@ -170,9 +175,9 @@ export class AwsClient {
     }
     method = (method ?? 'GET').toUpperCase();
     const s = this.#signer;
-    const [host, hostService, hostRegion] = _endpoint(url);
+    const [host, hostService, hostRegion] = fields(_endpoint(join(urlFields(url))));
     const pick = (key, fromHost, fallback, code) => {
-      const v = optString(aws, key) ?? fromHost ?? fallback;
+      const v = optString(aws, key) ?? (fromHost || fallback);
       if (v === undefined) throw fail(code, `cannot tell the AWS ${key} from the host ${host}; pass aws.${key} or set it on the client`);
       return v;
     };
@@ -207,13 +212,15 @@ export class S3 {
     if (bucket === undefined) throw invalid('bucket is required');
     const region = optString(options, 'region');
     if (region === undefined) throw invalid('region is required');
-    this.#cfg = [region, bucket, optString(options, 'endpoint'), optBool(options, 'forcePathStyle')];
-    _s3Url(...this.#cfg, undefined); // checks the configuration
+    this.#cfg = [region, bucket, optString(options, 'endpoint'), flag(optBool(options, 'forcePathStyle'))];
+    this.#url(); // checks the configuration
     this.#signer = signer;
   }
 
+  /** An object's URL (with a query), or the bucket's without a key. */
   #url(key, query) {
-    const url = _s3Url(...this.#cfg, key);
+    if (key !== undefined && typeof key !== 'string') throw invalid('key must be a string');
+    const url = ok(_s3Url(join(this.#cfg, key === undefined ? '' : '1', key)));
     return query ? `${url}?${query}` : url;
   }
 
@@ -224,7 +231,7 @@ export class S3 {
     });
     if (response.status >= 200 && response.status < 300) return response;
     const xml = method === 'HEAD' ? '' : await response.text().catch(() => '');
-    throw _s3Error(response.status, xml);
+    throw failure(_s3Error(response.status, xml));
   }
 
   /** GET an object (a `range` like `bytes=0-99` gives a 206). Resolves to the `Response`; S3 errors reject. */
@@ -269,15 +276,22 @@ export class S3 {
     const contents = [];
     let keyCount = 0;
     for (;;) {
-      const query = _s3ListQuery(...input, maxKeys === undefined ? undefined : Math.floor(maxKeys));
-      const response = await this.#send('GET', `${_s3Url(...this.#cfg, undefined)}?${query}`, [], undefined, '', signal);
-      const page = _s3List(await text(response));
-      contents.push(...page.contents);
-      keyCount += page.keyCount;
-      if (!(all && page.isTruncated && page.nextContinuationToken !== undefined)) {
-        return Object.assign(page, { contents, keyCount });
+      const query = _s3ListQuery(join(input), maxKeys === undefined ? NaN : Math.floor(maxKeys));
+      const response = await this.#send('GET', this.#url(undefined, query), [], undefined, '', signal);
+      const [truncated, token, count, prefixCount, ...rest] = fields(_s3List(await text(response)));
+      const commonPrefixes = rest.splice(0, Number(prefixCount));
+      for (let i = 0; i + 4 < rest.length; i += 5) {
+        const o = { key: rest[i], size: Number(rest[i + 1]), etag: rest[i + 2], lastModified: rest[i + 3] };
+        if (rest[i + 4]) o.storageClass = rest[i + 4];
+        contents.push(o);
       }
-      input[2] = page.nextContinuationToken;
+      keyCount += Number(count);
+      if (!(all && truncated && token)) {
+        const page = { contents, commonPrefixes, isTruncated: truncated === '1', keyCount };
+        if (token) page.nextContinuationToken = token;
+        return page;
+      }
+      input[2] = token;
     }
   }
 
@@ -302,7 +316,8 @@ export class S3 {
       blob = body;
     } else blob = new Blob(body == null ? [] : [body]);
     const total = blob.size;
-    const parts = _s3Parts(total, partSize ?? -1);
+    const ranges = _s3Parts(total, partSize ?? -1);
+    const parts = ranges ? ranges.split('\0').map(Number) : [];
     const count = parts.length / 2;
     if (count <= 1) {
       const out = await this.putObject(key, blob, options);
@@ -311,8 +326,8 @@ export class S3 {
     }
     const signal = signalOf(options);
     const created = await this.#send('POST', this.#url(key, 'uploads'), objectHeaders(options), undefined, '', signal);
-    const uploadId = _s3UploadId(await text(created));
-    const idQuery = _query(['uploadId', uploadId]);
+    const uploadId = ok(_s3UploadId(await text(created)));
+    const idQuery = _query(join('uploadId', uploadId));
     const etags = new Array(count);
     let next = 0;
     let loaded = 0;
@@ -340,9 +355,9 @@ export class S3 {
       await this.#send('DELETE', this.#url(key, idQuery), [], undefined, '', undefined).catch(() => {});
       throw failed;
     }
-    const xml = _s3CompleteBody(etags);
+    const xml = _s3CompleteBody(join(etags));
     const done = await this.#send('POST', this.#url(key, idQuery), [['content-type', 'application/xml']], xml, xml, signal);
-    return { etag: _s3Completed(await text(done)) };
+    return { etag: ok(_s3Completed(await text(done))) };
   }
 
   async #presign(method, key, query, headers, options) {
@@ -365,7 +380,7 @@ export class S3 {
       if (v !== undefined) pairs.push(param, v);
     }
     const range = optString(options, 'range');
-    return this.#presign('GET', key, _query(pairs), range === undefined ? [] : [['range', range]], options);
+    return this.#presign('GET', key, _query(join(pairs)), range === undefined ? [] : [['range', range]], options);
   }
 
   /** A URL anyone can PUT one object to until it expires. */
@@ -402,8 +417,7 @@ export class DynamoDB {
     if (region === undefined) throw invalid('region is required');
     this.#region = region;
     this.#endpoint = optString(options, 'endpoint') ?? `https://dynamodb.${region}.amazonaws.com/`;
-    this.#marshall = options.marshallOptions;
-    _ddbRequest({}, this.#marshall); // checks the options
+    this.#marshall = marshallFlags(options.marshallOptions);
     this.#wrap = optBool(options.unmarshallOptions, 'wrapNumbers') ?? false;
     this.#raw = optBool(options, 'raw') ?? false;
   }
@@ -422,7 +436,7 @@ export class DynamoDB {
       // AWS's retry guidance: DynamoDB requests that were throttled or failed with 5xx were not applied.
       idempotent: true,
     });
-    return _jsonAnswer(response.status, await text(response), response.headers.get('x-amzn-errortype') ?? undefined);
+    return jsonAnswer(response);
   }
 
   /** Any DynamoDB operation by name (`"DescribeTable"`, ...), values marshalled like the helpers'. */
@@ -430,7 +444,7 @@ export class DynamoDB {
     if (typeof operation !== 'string') throw invalid('operation must be a string');
     if (!isObject(input)) throw invalid("expected the operation's input object");
     const signal = signalOf(options);
-    let body = this.#raw ? input : _ddbRequest(input, this.#marshall);
+    let body = this.#raw ? input : marshallRequest(input, this.#marshall);
     const answer = await this.#call(operation, body, signal);
     // Batch operations: send what DynamoDB left unprocessed again, with backoff, and gather the results.
     const member = operation === 'BatchWriteItem' ? 'UnprocessedItems' : operation === 'BatchGetItem' ? 'UnprocessedKeys' : undefined;
@@ -443,7 +457,7 @@ export class DynamoDB {
       if (member === 'UnprocessedKeys') mergeResponses(answer, more);
       answer[member] = more[member];
     }
-    return this.#raw ? answer : _ddbAnswer(answer, this.#wrap);
+    return this.#raw ? answer : unmarshallAnswer(answer, this.#wrap);
   }
 
   getItem(input, options) { return this.send('GetItem', input, options); }

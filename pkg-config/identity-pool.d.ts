@@ -1,5 +1,5 @@
-// Types of the JS layer's IdentityPool (identity-pool.js); its option and result types are in cognito_fetch.d.ts.
-import type { IdentityCredentials, IdentityPoolOptions } from './cognito_fetch.js';
+// Types of the JS layer's IdentityPool (identity-pool.js); its option and result types are in types.d.ts.
+import type { IdentityCredentials, IdentityPoolOptions } from './types.js';
 
 export class IdentityPool {
   /**

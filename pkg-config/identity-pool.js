@@ -5,12 +5,12 @@
 // and are dropped when the user behind them changes or signs out. The protocol steps (request bodies, records,
 // STS, refresh and staleness rules) are the wasm's `_ip*` / `_sts*` functions.
 import {
-  _ipConfig, _ipCall, _ipLoginKey, _stsForm, _stsAnswer, _ipNeedsRefresh, _ipStale, _ipIdentityRecord,
-  _ipCredentialsRecord, _claims, _sha256Hex,
+  _ipConfig, _ipCall, _ipLoginKey, _stsForm, _stsAnswer, _ipNeedsRefresh, _ipStale, _ipIdentityRecord, _ipCredentialsRecord,
+  _sha256Hex,
 } from './cognito_fetch.js';
 import {
   fail, invalid, isObject, optString, optBool, nonEmpty, required, pairsOf, parseObject, nowSecs, send, text, serverDate, storageOf,
-  jsonCall,
+  jsonCall, claims, fields, join,
 } from './io.js';
 
 const RECORD_VERSION = 1;
@@ -19,7 +19,7 @@ const RECORD_VERSION = 1;
  *  provider and a hash of the token otherwise; sorted, so the order of `Logins` does not matter. */
 const principalOf = (logins) =>
   logins.map(([k, token]) => {
-    const sub = _claims(token)?.sub;
+    const sub = claims(token)?.sub;
     return `${k}:${typeof sub === 'string' ? sub : _sha256Hex(token)}`;
   }).sort().join(' ');
 
@@ -59,7 +59,7 @@ export class IdentityPool {
         duration: typeof d === 'number' ? Math.floor(d) : undefined,
       };
     }
-    [this.#endpoint, this.#sts, this.#idKey, this.#credsKey] = _ipConfig(this.#region, this.#poolId, endpoint, sts);
+    [this.#endpoint, this.#sts, this.#idKey, this.#credsKey] = fields(_ipConfig(join(this.#region, this.#poolId, endpoint, sts)));
     const userPool = options.userPool;
     if (userPool != null && !(isObject(userPool) && typeof userPool.getSession === 'function')) {
       throw invalid('userPool must be a UserPool (something with getSession())');
@@ -80,7 +80,7 @@ export class IdentityPool {
   }
 
   async #call(operation, id, logins) {
-    const [target, body] = _ipCall(this.#region, this.#poolId, operation, id, logins.flat());
+    const [target, body] = fields(_ipCall(join(this.#region, this.#poolId, operation, id, logins.flat())));
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
     this.#learnClock(date);
     return answer;
@@ -93,7 +93,7 @@ export class IdentityPool {
       const session = await this.#userPool.getSession();
       const token = isObject(session) && isObject(session.tokens) ? session.tokens.idToken : undefined;
       if (typeof token === 'string') {
-        const iss = _claims(token)?.iss;
+        const iss = claims(token)?.iss;
         if (typeof iss !== 'string') throw invalid('the ID token has no issuer');
         out.push([_ipLoginKey(iss), token]);
       }
@@ -163,10 +163,11 @@ export class IdentityPool {
       throw invalid(logins.length === 0 ? 'basicFlow.unauthenticatedRoleArn is needed for guests' : 'basicFlow.authenticatedRoleArn is needed for signed-in users');
     }
     const response = await send(this.#sts, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: _stsForm(role, body.Token, basic.duration),
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: _stsForm(role, body.Token, basic.duration ?? NaN),
     });
     this.#learnClock(serverDate(response));
-    return [_stsAnswer(response.status, await text(response)), id];
+    const [accessKeyId, secret, token, expiration] = fields(_stsAnswer(response.status, await text(response)));
+    return [[accessKeyId, secret, token, Number(expiration)], id];
   }
 
   /** Fetches new credentials for `principal`; a stale remembered identity id is replaced once, quietly. */
@@ -188,7 +189,7 @@ export class IdentityPool {
       // A merged identity comes back under another id; a guest's id now belongs to the user.
       if (id !== identityId || !recorded) await this.#storage.set(this.#idKey, _ipIdentityRecord(id, principal));
       const held = { creds, issuedAt: this.#serverNow(), identityId: id, principal };
-      if (this.#persist) await this.#storage.set(this.#credsKey, _ipCredentialsRecord(...creds, held.issuedAt, id, principal));
+      if (this.#persist) await this.#storage.set(this.#credsKey, _ipCredentialsRecord(join(creds.slice(0, 3), id, principal), creds[3], held.issuedAt));
       return held;
     }
   }

@@ -1,6 +1,8 @@
-// cognito-fetch: the exports of index.js, with the types generated from the Rust crate (cognito_fetch.d.ts).
-export type { /*TYPES*/ } from './cognito_fetch.js';
-export { /*EXPORTS*/ } from './cognito_fetch.js';
+// cognito-fetch: the exports of index.js and their types.
+export type * from './types.js';
+export { signRequest, presignUrl } from './sigv4.js';
+export { SrpSession } from './srp.js';
+export { marshall, unmarshall, numberValue } from './dynamodb.js';
 export { AwsClient, S3, DynamoDB } from './aws.js';
 export { IdentityPool } from './identity-pool.js';
 export { UserPool } from './user-pool.js';

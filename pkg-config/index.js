@@ -12,7 +12,9 @@ if (wasmUrl.protocol === 'file:') {
   await init({ module_or_path: wasmUrl });
 }
 
-export { /*EXPORTS*/ } from './cognito_fetch.js';
+export { signRequest, presignUrl } from './sigv4.js';
+export { SrpSession } from './srp.js';
+export { marshall, unmarshall, numberValue } from './dynamodb.js';
 export { AwsClient, S3, DynamoDB } from './aws.js';
 export { IdentityPool } from './identity-pool.js';
 export { UserPool } from './user-pool.js';

@@ -1,10 +1,37 @@
 // Browser I/O shared by the JS layer (aws.js, identity-pool.js, user-pool.js): coded errors, reading options and
 // records, fetch, waits and storage. Protocol decisions are not made here: they are the wasm's synchronous steps.
-import { _backoff, _jsonAnswer } from './cognito_fetch.js';
+import { _backoff, _claims, _jsonError } from './cognito_fetch.js';
 
 /** A coded error, the shape of every error this library throws. */
 export const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });
 export const invalid = (message) => fail('InvalidArgument', message);
+
+// The wasm's steps take strings (several fields joined with "\0"), bytes and numbers, and answer with one
+// string: fields joined with "\0", or "\x01code\0message\0retryable" for a coded failure (src/js/mod.rs).
+/** A wasm failure text as the error to throw. */
+export const failure = (t) => {
+  const [code, message, retryable] = t.slice(1).split('\0');
+  return fail(code, message, retryable === '1');
+};
+/** A step's answer; its failure is thrown. */
+export const ok = (t) => {
+  if (t.charCodeAt(0) === 1) throw failure(t);
+  return t;
+};
+/** A step's answer as its fields; its failure is thrown. */
+export const fields = (t) => ok(t).split('\0');
+/** Fields for a step (absent ones as ""); text with NUL characters cannot be passed, so it is refused. */
+export const join = (...a) =>
+  a.flat().map((v) => {
+    v ??= '';
+    if (v.includes('\0')) throw invalid('text with NUL characters cannot be sent');
+    return v;
+  }).join('\0');
+/** An optional boolean as a step's flag field: "1", "0", or "" when absent. */
+export const flag = (b) => (b == null ? '' : b ? '1' : '0');
+/** The bytes of an ArrayBuffer or of a view of one (typed array, DataView); undefined for anything else. */
+export const bytesOf = (v) =>
+  v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
 export const isObject = (v) => v !== null && typeof v === 'object';
 /** `o[k]` as an optional string (absent: undefined; another type: InvalidArgument). */
 export const optString = (o, k) => {
@@ -56,6 +83,8 @@ export const parseObject = (t) => {
     return undefined;
   }
 };
+/** The claims of a JWT (its payload; undefined when it is not one). */
+export const claims = (token) => parseObject(_claims(token));
 export const nowSecs = () => Math.floor(Date.now() / 1000);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits before attempt `attempt + 1` (full jitter; no secure randomness needed). */
@@ -128,9 +157,28 @@ export function storageOf(option) {
   };
 }
 
+/** `[kind, message]` of a JSON service's error: the body's `__type` (or the `x-amzn-ErrorType` header) and
+ *  `message` / `Message`, as the wasm's `_jsonError` / `_errorCode` read them. */
+export const jsonErrorFields = (body, header) => [str(body, '__type') ?? header ?? '', str(body, 'message') ?? str(body, 'Message') ?? ''];
+
+/** A JSON service's answer (Cognito, DynamoDB): the parsed body when 2xx, otherwise its coded error (thrown). */
+export async function jsonAnswer(response) {
+  const t = await text(response);
+  let body;
+  try {
+    body = t === '' ? {} : JSON.parse(t);
+  } catch {}
+  const status = response.status;
+  if (status >= 200 && status < 300) {
+    if (body === undefined) throw fail('InvalidResponse', 'the service answered with something that is not JSON');
+    return body;
+  }
+  throw failure(_jsonError(status, ...jsonErrorFields(body, response.headers.get('x-amzn-errortype'))));
+}
+
 /** POSTs to an unsigned AWS JSON API (Cognito); resolves to `[parsed answer, server clock in ms or NaN]` or
  *  rejects with the service's coded error. */
 export async function jsonCall(url, target, contentType, body) {
   const response = await send(url, { method: 'POST', headers: { 'content-type': contentType, 'x-amz-target': target }, body });
-  return [_jsonAnswer(response.status, await text(response), response.headers.get('x-amzn-errortype') ?? undefined), serverDate(response)];
+  return [await jsonAnswer(response), serverDate(response)];
 }

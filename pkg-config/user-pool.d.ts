@@ -1,8 +1,8 @@
-// Types of the JS layer's UserPool (user-pool.js); its option and result types are in cognito_fetch.d.ts.
+// Types of the JS layer's UserPool (user-pool.js); its option and result types are in types.d.ts.
 import type {
   AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
   SignInOutput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
-} from './cognito_fetch.js';
+} from './types.js';
 
 export class UserPool {
   /**

@@ -3,11 +3,12 @@
 // every request body (`_upCall`, SECRET_HASH included), what an answer means (`_upNext`), challenge responses
 // (`_upResponses`), the session record and its expiry on the server's clock (`_upRecord`, `_upNeedsRefresh`,
 // `_upClockOffset`), SRP (`SrpSession`, `_srpTimestamp`) and TOTP URIs. State is per instance.
+import { _upConfig, _upCall, _upNext, _upResponses, _upRecord, _upNeedsRefresh, _upClockOffset, _srpTimestamp, _totpUri } from './cognito_fetch.js';
 import {
-  SrpSession, _upConfig, _upCall, _upNext, _upResponses, _upRecord, _upNeedsRefresh, _upClockOffset, _srpTimestamp,
-  _totpUri, _claims,
-} from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall } from './io.js';
+  fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall, claims, ok, fields,
+  join,
+} from './io.js';
+import { SrpSession } from './srp.js';
 
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure'];
 const RECORD_VERSION = 1;
@@ -80,7 +81,7 @@ export class UserPool {
     const region = required(options, 'region');
     this.#poolId = required(options, 'userPoolId');
     this.#clientId = required(options, 'clientId');
-    const [endpoint, key] = _upConfig(region, this.#poolId, this.#clientId);
+    const [endpoint, key] = fields(_upConfig(join(region, this.#poolId, this.#clientId)));
     this.#client = [region, this.#poolId, this.#clientId, optString(options, 'clientSecret') ?? ''];
     this.#endpoint = optString(options, 'endpoint') ?? endpoint;
     this.#key = key;
@@ -93,8 +94,9 @@ export class UserPool {
     }
   }
 
-  async #call(operation, a = [], maps = []) {
-    const [target, body] = _upCall(this.#client, operation, a, maps);
+  /** One call: the operation's strings `a` and up to three name/value maps, each flattened. */
+  async #call(operation, a = [], ...maps) {
+    const [target, body] = fields(_upCall(join(this.#client), operation, join(a), join(maps[0]), join(maps[1]), join(maps[2])));
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
     this.#offset = _upClockOffset(Math.floor(date / 1000), nowSecs(), this.#offset);
     return answer;
@@ -164,24 +166,24 @@ export class UserPool {
     }
     await this.#storage.remove(last);
     if (!idToken || !accessToken || !refreshToken) return undefined;
-    const exp = _claims(accessToken)?.exp;
+    const exp = claims(accessToken)?.exp;
     if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
     // amazon-cognito-identity-js: clockDrift = local clock minus the server's (from the token's iat), seconds.
     const d = typeof drift === 'string' && /^\s*[-+]?\d+\s*$/.test(drift) ? Number(drift) : 0;
-    const name = _claims(idToken)?.['cognito:username'];
+    const name = claims(idToken)?.['cognito:username'];
     return this.#store(typeof name === 'string' ? name : user, { idToken, accessToken, expiresIn: 0 }, refreshToken, exp, -d);
   }
 
   /** Stores a session from tokens (expiry from the access token's `exp` when given) and returns its record. */
   async #store(username, tokens, refreshToken, exp, offset) {
-    const record = _upRecord(this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken, tokens.expiresIn, exp, nowSecs(), offset);
+    const record = _upRecord(join(this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken), tokens.expiresIn, exp, nowSecs(), offset);
     await this.#storage.set(this.#key, record);
     return JSON.parse(record);
   }
 
   #storeTokens(tokens, refreshToken, fallbackUsername) {
-    const access = _claims(tokens.accessToken);
-    const name = _claims(tokens.idToken)?.['cognito:username'] ?? access?.username;
+    const access = claims(tokens.accessToken);
+    const name = claims(tokens.idToken)?.['cognito:username'] ?? access?.username;
     const exp = typeof access?.exp === 'number' ? Math.trunc(access.exp) : NaN;
     return this.#store(typeof name === 'string' ? name : fallbackUsername, tokens, refreshToken, exp, this.#offset);
   }
@@ -193,7 +195,7 @@ export class UserPool {
 
   /** Acts on Cognito's answer: signed in (store, emit), or a challenge for the user (remember it). */
   async #handle(reply, signInName, usernameForChallenges) {
-    const next = _upNext(reply.challenge, reply.tokens !== undefined);
+    const next = ok(_upNext(reply.challenge ?? '', reply.tokens !== undefined));
     if (next === 'DONE') {
       if (!reply.tokens.refreshToken) throw invalid('Cognito returned no refresh token');
       const session = await this.#storeTokens(reply.tokens, reply.tokens.refreshToken, signInName);
@@ -233,21 +235,17 @@ export class UserPool {
   /** An SRP start (`start(srpA)` sends it), answering PASSWORD_VERIFIER when that is what Cognito asks. */
   async #srp(password, start) {
     const srp = new SrpSession();
-    try {
-      const first = readReply(await start(srp.srpA));
-      if (_upNext(first.challenge, first.tokens !== undefined) !== 'PASSWORD_VERIFIER') return first;
-      // TIMESTAMP is on the server's clock, so a skewed device still signs in.
-      const p = first.params;
-      for (const k of ['USER_ID_FOR_SRP', 'SECRET_BLOCK', 'SRP_B', 'SALT']) {
-        if (p[k] === undefined) throw fail('InvalidSrpParameter', `the PASSWORD_VERIFIER challenge has no ${k}`);
-      }
-      const timestamp = _srpTimestamp(nowSecs() + this.#offset);
-      const claim = srp.passwordClaim({ userPoolId: this.#poolId, password, challengeParameters: p, timestamp });
-      const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp];
-      return readReply(await this.#call('RespondToAuthChallenge', ['PASSWORD_VERIFIER', p.USERNAME ?? p.USER_ID_FOR_SRP, first.session ?? '', ...responses]));
-    } finally {
-      srp.free();
+    const first = readReply(await start(srp.srpA));
+    if (ok(_upNext(first.challenge ?? '', first.tokens !== undefined)) !== 'PASSWORD_VERIFIER') return first;
+    // TIMESTAMP is on the server's clock, so a skewed device still signs in.
+    const p = first.params;
+    for (const k of ['USER_ID_FOR_SRP', 'SECRET_BLOCK', 'SRP_B', 'SALT']) {
+      if (p[k] === undefined) throw fail('InvalidSrpParameter', `the PASSWORD_VERIFIER challenge has no ${k}`);
     }
+    const timestamp = _srpTimestamp(nowSecs() + this.#offset);
+    const claim = srp.passwordClaim({ userPoolId: this.#poolId, password, challengeParameters: p, timestamp });
+    const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp];
+    return readReply(await this.#call('RespondToAuthChallenge', ['PASSWORD_VERIFIER', p.USERNAME ?? p.USER_ID_FOR_SRP, first.session ?? '', ...responses]));
   }
 
   /** USER_AUTH: the first factor the user picked, with the password when it takes one. */
@@ -327,7 +325,7 @@ export class UserPool {
       } else if (p.challenge === 'SELECT_CHALLENGE') {
         reply = await this.#chooseFirstFactor(answer, p.password, p.username, p.session);
       } else {
-        const responses = _upResponses(p.challenge, answer, attributes);
+        const responses = fields(_upResponses(p.challenge, answer, join(attributes)));
         reply = readReply(await this.#call('RespondToAuthChallenge', [p.challenge, p.username, p.session ?? '', ...responses]));
       }
     } catch (e) {
@@ -347,7 +345,7 @@ export class UserPool {
         body = await this.#call('GetTokensFromRefreshToken', [s.refreshToken]);
       } catch (e) {
         if (!['UnknownOperationException', 'InvalidAction', 'UnsupportedOperationException'].includes(e?.code)) throw e;
-        const sub = _claims(s.idToken)?.sub;
+        const sub = claims(s.idToken)?.sub;
         body = await this.#call('REFRESH_TOKEN_AUTH', [s.refreshToken, typeof sub === 'string' ? sub : s.username]);
       }
     } catch (e) {
@@ -428,8 +426,8 @@ export class UserPool {
   async signUp(input) {
     const username = required(input, 'username');
     const password = optString(input, 'password');
-    const maps = [...optionMap(input, 'userAttributes'), '\0', ...optionMap(input, 'validationData'), '\0', ...optionMap(input, 'clientMetadata')];
-    const body = await this.#call('SignUp', [username, password ?? ''], maps);
+    const maps = ['userAttributes', 'validationData', 'clientMetadata'].map((k) => optionMap(input, k));
+    const body = await this.#call('SignUp', [username, password ?? ''], ...maps);
     const options = input.options;
     if (isObject(options) && options.autoSignIn != null && typeof options.autoSignIn !== 'boolean') throw invalid('autoSignIn must be a boolean');
     if (isObject(options) && options.autoSignIn === true && password !== undefined) this.#autoSignIn = [username, password];

@@ -1,5 +1,5 @@
 // Completes pkg/ after wasm-pack: the ESM entry and its types, package.json fields, the drop-in script and
-// README, all from pkg-config/. The export list is read from the wasm-bindgen glue, so it cannot drift.
+// README, all from pkg-config/. The wasm-bindgen glue (internal steps only) is bundled in, not shipped.
 import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { shortenImports, renameInGlue } from './shorten-imports.mjs';
@@ -8,24 +8,16 @@ const root = new URL('../', import.meta.url);
 const at = (p) => new URL(p, root);
 const read = (p) => readFileSync(at(p), 'utf8');
 
+// The wasm exports only internal steps (names starting with `_`): the public API is the JS layer's.
 const glue = read('pkg/cognito_fetch.js');
-// Names starting with `_` are the synchronous steps the JS layer (pkg-config/*.js) calls, not public API.
-const exports = [...glue.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]).filter((n) => !n.startsWith('_')).sort();
-if (exports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js: run the whole build (npm run build), not this step alone');
-// wasm-bindgen declares `[Symbol.dispose](): void` on exported classes, which only compiles with TypeScript's
-// esnext.disposable lib; drop that declaration so the types work with ES2022 + DOM (the method still exists).
-const disposeLine = /^\s*\[Symbol\.dispose\]\(\): void;\n/gm;
-const generatedDts = read('pkg/cognito_fetch.d.ts');
-if (/export class /.test(generatedDts) && !disposeLine.test(generatedDts)) throw new Error('expected [Symbol.dispose] in the generated .d.ts; check scripts/package.mjs');
-// wasm-bindgen declares every parameter as required; a trailing `options` / `init` object is optional in the
-// library (absent means defaults), so `pool.getSession()` and `s3.getObject(key)` must type-check.
-const trailingOptions = /^(\s*(?:export function )?(?!constructor\b)\w+\([^\n]*?)\b(options|init): ([^\n]*?)\): /gm;
-const dts = generatedDts.replace(disposeLine, '').replace(trailingOptions, '$1$2?: $3): ');
-writeFileSync(at('pkg/cognito_fetch.d.ts'), dts);
-const types = [...dts.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).filter((t) => t !== 'InitInput' && t !== 'SyncInitInput' && t !== 'InitOutput').sort();
-
-writeFileSync(at('pkg/index.js'), read('pkg-config/index.js').replace('/*EXPORTS*/', exports.join(', ')));
-writeFileSync(at('pkg/index.d.ts'), read('pkg-config/index.d.ts').replace('/*EXPORTS*/', exports.join(', ')).replace('/*TYPES*/', types.join(', ')));
+const wasmExports = [...glue.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]);
+if (wasmExports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js: run the whole build (npm run build), not this step alone');
+const publicInWasm = wasmExports.filter((n) => !n.startsWith('_'));
+if (publicInWasm.length > 0) throw new Error(`the wasm exports ${publicInWasm.join(', ')} without a leading _: public API belongs to pkg-config/`);
+const exports = [...read('pkg-config/index.js').matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+const types = [...read('pkg-config/types.d.ts').matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).sort();
+copyFileSync(at('pkg-config/index.js'), at('pkg/index.js'));
+copyFileSync(at('pkg-config/index.d.ts'), at('pkg/index.d.ts'));
 
 // The JS layer (AwsClient, S3, DynamoDB, IdentityPool over the wasm's synchronous steps) and its types: every
 // other .js and .d.ts of pkg-config/ (the .js are bundled below; the .d.ts stay beside index.d.ts).
@@ -58,7 +50,7 @@ const bundle = async (entry, format) =>
   })).outputFiles[0].text;
 writeFileSync(at('pkg/index.js'), await bundle('pkg/index.js', 'esm'));
 writeFileSync(at('pkg/cognito-fetch.js'), await bundle('pkg/dropin-entry.js', 'iife'));
-for (const f of ['cognito_fetch.js', 'dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
+for (const f of ['cognito_fetch.js', 'cognito_fetch.d.ts', 'dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
 copyFileSync(at('README.md'), at('pkg/README.md'));
 for (const f of ['pkg/.gitignore', 'pkg/cognito_fetch_bg.wasm.d.ts']) if (existsSync(at(f))) rmSync(at(f));
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);

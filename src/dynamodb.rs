@@ -207,6 +207,26 @@ pub fn number_kind(text: &str) -> NumberKind {
     }
 }
 
+/// Request members holding a map of plain values, and members holding a list of such maps.
+const VALUE_MAPS: [&str; 4] = ["Item", "Key", "ExpressionAttributeValues", "ExclusiveStartKey"];
+const VALUE_MAP_LISTS: [&str; 1] = ["Keys"];
+/// Answer members holding a map of AttributeValues, and lists of such maps.
+const ANSWER_MAPS: [&str; 5] = ["Item", "Attributes", "LastEvaluatedKey", "Key", "ExclusiveStartKey"];
+const ANSWER_MAP_LISTS: [&str; 2] = ["Items", "Keys"];
+
+/// What member `key` (inside member `parent`) of a request or an answer holds: 1 a map of values, 2 a list of
+/// such maps (BatchGetItem's `Responses` maps table names to lists of items), 0 neither (look inside it).
+pub fn member_role(key: &str, parent: &str, in_answer: bool) -> u8 {
+    let (maps, lists): (&[&str], &[&str]) = if in_answer { (&ANSWER_MAPS, &ANSWER_MAP_LISTS) } else { (&VALUE_MAPS, &VALUE_MAP_LISTS) };
+    if maps.contains(&key) {
+        1
+    } else if lists.contains(&key) || parent == "Responses" {
+        2
+    } else {
+        0
+    }
+}
+
 /// Throttling and server errors are worth a retry; so are unprocessed batch items, with backoff.
 pub const MAX_BATCH_RETRIES: u32 = 5;
 
@@ -222,6 +242,18 @@ mod tests {
         for t in ["", "-", "1e", "1.2.3", "abc", "1e+", "0x10", "NaN"] {
             assert!(!is_number_text(t), "{t}");
         }
+    }
+
+    #[test]
+    fn member_roles() {
+        assert_eq!(member_role("Item", "", false), 1);
+        assert_eq!(member_role("ExpressionAttributeValues", "", false), 1);
+        assert_eq!(member_role("Keys", "Table", false), 2);
+        assert_eq!(member_role("Items", "", false), 0, "a request's Items is no value member");
+        assert_eq!(member_role("Items", "", true), 2);
+        assert_eq!(member_role("Attributes", "", true), 1);
+        assert_eq!(member_role("Music", "Responses", true), 2);
+        assert_eq!(member_role("TableName", "", false), 0);
     }
 
     #[test]

@@ -10,7 +10,8 @@ pub struct Object {
     empty: bool,
 }
 
-fn push_str(out: &mut String, s: &str) {
+/// Appends `s` as a JSON string literal.
+pub fn push_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -53,6 +53,9 @@ fn password_claim_signatures_and_intermediates() {
         assert_eq!(hex(&d.key), want["hkdf_hex"].as_str().unwrap(), "{name}: HKDF key");
         assert_eq!(d.signature, c["expected_PASSWORD_CLAIM_SIGNATURE"].as_str().unwrap(), "{name}: signature");
         assert_eq!(session.password_claim(&challenge).unwrap(), d.signature);
+        // A session resumed from a and A (as the JS layer keeps them) signs alike.
+        let resumed = Session::resume(&from_hex(s("a_hex")).unwrap(), &from_hex(want["A_hex"].as_str().unwrap()).unwrap()).unwrap();
+        assert_eq!(resumed.password_claim(&challenge).unwrap(), d.signature, "{name}: resumed");
         // Another password gives another signature.
         let wrong = Challenge { password: "not the password", ..challenge };
         assert_ne!(session.password_claim(&wrong).unwrap(), d.signature, "{name}: wrong password");
@@ -74,6 +77,8 @@ fn srp_b_and_u_are_validated() {
     assert!(session.derive(&base(Box::leak("1".repeat(800).into_boxed_str()))).is_err(), "B larger than the group");
     assert!(session.derive(&base("1234")).is_ok());
     assert!(Session::start(&[0; 32]).is_err(), "a = 0");
+    assert!(Session::resume(&[0; 32], &[1]).is_err(), "resumed, a = 0");
+    assert!(Session::resume(&[7; 32], &[0]).is_err(), "resumed, A = 0");
 }
 
 #[test]

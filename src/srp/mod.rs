@@ -141,6 +141,17 @@ impl Session {
         Ok(Session { group, a: a.to_vec(), big_a })
     }
 
+    /// A session [`Session::start`]ed earlier, from its private value and `A` (as the JS layer keeps them),
+    /// without computing `A` again.
+    pub fn resume(a: &[u8], big_a: &[u8]) -> Result<Session> {
+        let group = Group::new()?;
+        let big_a = num(big_a)?;
+        if big_a.is_zero() || a.iter().all(|&b| b == 0) {
+            return Err(Error::new(INVALID_SRP, "the private SRP value must not be zero"));
+        }
+        Ok(Session { group, a: a.to_vec(), big_a })
+    }
+
     /// `SRP_A` for InitiateAuth.
     pub fn srp_a(&self) -> String {
         to_hex(&self.big_a.to_be_bytes())

@@ -31,6 +31,11 @@ pub fn clock_offset(server_date: Option<i64>, local_now: i64, previous: i64) -> 
     server_date.map_or(previous, |d| d - local_now)
 }
 
+/// True when tokens expiring at `expires_at` (server clock) expire within the refresh margin at `local_now`.
+pub fn needs_refresh(expires_at: i64, clock_offset: i64, local_now: i64) -> bool {
+    expires_at - (local_now + clock_offset) <= REFRESH_MARGIN
+}
+
 impl Session {
     /// A session from fresh tokens. `token_exp` is the access token's `exp` claim when readable.
     pub fn from_tokens(username: &str, tokens: &Tokens, refresh_token: &str, token_exp: Option<i64>, local_now: i64, clock_offset: i64) -> Session {
@@ -47,7 +52,7 @@ impl Session {
 
     /// True when the tokens expire within the refresh margin, judged on the server's clock.
     pub fn needs_refresh(&self, local_now: i64) -> bool {
-        self.expires_at - (local_now + self.clock_offset) <= REFRESH_MARGIN
+        needs_refresh(self.expires_at, self.clock_offset, local_now)
     }
 
     /// The storage record for app client `client_id`.

@@ -1,0 +1,64 @@
+// signRequest and presignUrl: the caller's options read here, the signing done by the wasm's `_sign`
+// (src/js/sigv4.rs over the Rust core's sigv4 module).
+import { _sign } from './cognito_fetch.js';
+import { fail, invalid, isObject, optString, optBool, pairsOf, join, flag, ok, bytesOf } from './io.js';
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** The six URL fields of the wasm's steps, from the browser's own parser: what `fetch` sends is what is signed. */
+export function urlFields(s) {
+  let u;
+  try {
+    u = new URL(s);
+  } catch {
+    throw fail('InvalidUrl', 'url must be an absolute http(s) URL: it does not parse');
+  }
+  return [u.protocol, u.username || u.password ? '1' : '', u.host, u.hostname, u.pathname, u.search];
+}
+
+/** `[bytes to hash, "1" for a Blob or stream]` of a body. */
+function bodyOf(b) {
+  if (b == null) return [EMPTY, ''];
+  if (typeof b === 'string') return [encoder.encode(b), ''];
+  const bytes = bytesOf(b);
+  if (bytes) return [bytes, ''];
+  if (isObject(b) && (typeof b.arrayBuffer === 'function' || typeof b.getReader === 'function')) return [EMPTY, '1'];
+  throw fail('InvalidBody', 'body must be a string, an ArrayBuffer, a typed array, a Blob or null');
+}
+
+function credentialsOf(c) {
+  if (!isObject(c)) throw fail('MissingCredentials', 'credentials {accessKeyId, secretAccessKey, sessionToken?} are required');
+  return ['accessKeyId', 'secretAccessKey', 'sessionToken'].map((k) => {
+    const v = c[k];
+    if (v != null && typeof v !== 'string') throw fail('MissingCredentials', `credentials.${k} must be a string`);
+    return v;
+  });
+}
+
+function sign(mode, input, body, expiresIn) {
+  if (!isObject(input)) throw invalid('expected an options object');
+  const url = optString(input, 'url');
+  if (url == null) throw fail('InvalidUrl', 'url is required');
+  const [bytes, opaque] = bodyOf(body);
+  const f = join(
+    mode, urlFields(url), optString(input, 'service'), optString(input, 'region'), optString(input, 'datetime'),
+    ['normalizePath', 'doubleEncodePath', 'signSessionToken', 'signPayloadHeader', 'unsignedPayload'].map((k) => flag(optBool(input, k))),
+    credentialsOf(input.credentials), optString(input, 'method'), opaque, pairsOf(input.headers).flat(),
+  );
+  return ok(_sign(f, bytes, Date.now(), expiresIn));
+}
+
+/** Signs a request with SigV4 (an `Authorization` header) and returns what `fetch` needs to send it. */
+export function signRequest(input) {
+  const [method, url, ...h] = sign('h', input, isObject(input) ? input.body : undefined, NaN).split('\0');
+  const headers = {};
+  for (let i = 0; i < h.length; i += 2) headers[h[i]] = h[i + 1];
+  return { method, url, headers };
+}
+
+/** A presigned URL: the signature in the query, usable by anyone (no credentials) until it expires. */
+export function presignUrl(input) {
+  const e = isObject(input) ? input.expiresIn : undefined;
+  return sign('q', input, undefined, typeof e === 'number' ? e : NaN);
+}

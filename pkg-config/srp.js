@@ -1,0 +1,47 @@
+// SrpSession: Cognito SRP for code that drives Cognito itself (UserPool uses it too). The arithmetic is the
+// wasm's (`_srpStart`, `_srpClaim`: src/js/srp.rs over the Rust core's srp module).
+import { _srpStart, _srpClaim, _srpTimestamp } from './cognito_fetch.js';
+import { fail, invalid, isObject, optString, required, fields, join, ok, nowSecs } from './io.js';
+
+/** One SRP sign-in (USER_SRP_AUTH): `srpA` goes into InitiateAuth, `passwordClaim` answers PASSWORD_VERIFIER. */
+export class SrpSession {
+  /** The private value and `A`, hex (never leave this object). */
+  #secret;
+
+  /** Starts with a fresh 256-bit random private value. */
+  constructor() {
+    const random = new Uint8Array(32);
+    try {
+      crypto.getRandomValues(random);
+    } catch {
+      throw fail('NoSecureRandom', 'crypto.getRandomValues is not available here, so no secure random number can be made');
+    }
+    this.#secret = fields(_srpStart(random));
+  }
+
+  /** `SRP_A` (hex) for InitiateAuth's AuthParameters. */
+  get srpA() {
+    return this.#secret[1];
+  }
+
+  /** ChallengeResponses for the PASSWORD_VERIFIER challenge. */
+  passwordClaim(input) {
+    if (!isObject(input)) throw invalid('expected an options object');
+    const poolId = required(input, 'userPoolId');
+    const password = required(input, 'password');
+    const params = input.challengeParameters;
+    if (!isObject(params)) throw invalid("challengeParameters (the PASSWORD_VERIFIER challenge's) is required");
+    const [userId, srpB, salt, secretBlock] = ['USER_ID_FOR_SRP', 'SRP_B', 'SALT', 'SECRET_BLOCK'].map((k) => required(params, k));
+    const timestamp = optString(input, 'timestamp') ?? _srpTimestamp(nowSecs());
+    const signature = ok(_srpClaim(join(this.#secret, poolId, password, userId, srpB, salt, secretBlock, timestamp)));
+    return {
+      PASSWORD_CLAIM_SIGNATURE: signature,
+      PASSWORD_CLAIM_SECRET_BLOCK: secretBlock,
+      TIMESTAMP: timestamp,
+      USERNAME: optString(params, 'USERNAME') ?? userId,
+    };
+  }
+
+  /** Nothing to free (kept for code written against earlier versions, where the session lived in the wasm). */
+  free() {}
+}
