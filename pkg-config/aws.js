@@ -1,14 +1,10 @@
 // AwsClient, S3 and DynamoDB: the browser I/O (fetch, retries and their waits, multipart upload workers) over
 // the Rust core's synchronous steps (SigV4 signing, retry decisions, S3 URLs and XML, DynamoDB marshalling),
-// which are the wasm exports whose names start with `_`. Credentials are asked for on every request (the
+// which the wasm runs by name (`step` in io.js). Credentials are asked for on every request (the
 // provider caches and refreshes), so each request, and each part of an upload, is signed with current ones.
 import {
-  _retry, _idempotent, _isS3, _errorCode, _endpoint, _s3Url, _query, _s3ListQuery, _s3List, _s3Error, _s3Parts, _s3UploadId,
-  _s3CompleteBody, _s3Completed,
-} from './cognito_fetch.js';
-import {
   fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text, pairsOf, serverDate, parseObject, jsonErrorFields,
-  jsonAnswer, failure, ok, fields, join, flag,
+  jsonAnswer, step, stepFields, stepError,
 } from './io.js';
 import { signRequest, presignUrl, urlFields } from './sigv4.js';
 import { marshallFlags, marshallRequest, unmarshallAnswer } from './dynamodb.js';
@@ -112,16 +108,16 @@ class Signer {
       if (status >= 200 && status < 400) return response;
       // The error is read from a copy: the caller still gets the whole answer.
       const body = await response.clone().text().catch(() => '');
-      const [code, message] = _errorCode(status, body, ...jsonErrorFields(parseObject(body), response.headers.get('x-amzn-errortype'))).split('\0');
-      switch (_retry(status, code, message, a.number, this.max, req.idempotent, a.skewFixed, a.refreshed)) {
-        case 1:
+      const [code, message] = stepFields('errorCode', [status, jsonErrorFields(parseObject(body), response.headers.get('x-amzn-errortype'))], body);
+      switch (step('retry', [status, code, message, a.number, this.max, req.idempotent, a.skewFixed, a.refreshed])) {
+        case '1':
           await backOff(a.number++);
           break;
-        case 2:
+        case '2':
           this.learnClock(response, true);
           a.skewFixed = true;
           break;
-        case 3:
+        case '3':
           a.refreshed = true;
           break;
         default:
@@ -175,7 +171,7 @@ export class AwsClient {
     }
     method = (method ?? 'GET').toUpperCase();
     const s = this.#signer;
-    const [host, hostService, hostRegion] = fields(_endpoint(join(urlFields(url))));
+    const [host, hostService, hostRegion] = stepFields('endpoint', urlFields(url));
     const pick = (key, fromHost, fallback, code) => {
       const v = optString(aws, key) ?? (fromHost || fallback);
       if (v === undefined) throw fail(code, `cannot tell the AWS ${key} from the host ${host}; pass aws.${key} or set it on the client`);
@@ -183,9 +179,9 @@ export class AwsClient {
     };
     const service = pick('service', hostService, s.service, 'UnknownService');
     const region = pick('region', hostRegion, s.region, 'UnknownRegion');
-    const unsigned = optBool(aws, 'unsignedPayload') ?? (bodyKind(body) === 'opaque' && _isS3(service));
+    const unsigned = optBool(aws, 'unsignedPayload') ?? (bodyKind(body) === 'opaque' && step('isS3', [service]) === '1');
     const [sent, hash] = await bodyAndHash(body, unsigned);
-    const idempotent = optBool(aws, 'idempotent') ?? _idempotent(method);
+    const idempotent = optBool(aws, 'idempotent') ?? step('idempotent', [method]) === '1';
     return s.send({ method, url, headers, body: sent, hash, service, region, signal, idempotent, extra });
   }
 }
@@ -212,7 +208,7 @@ export class S3 {
     if (bucket === undefined) throw invalid('bucket is required');
     const region = optString(options, 'region');
     if (region === undefined) throw invalid('region is required');
-    this.#cfg = [region, bucket, optString(options, 'endpoint'), flag(optBool(options, 'forcePathStyle'))];
+    this.#cfg = [region, bucket, optString(options, 'endpoint'), optBool(options, 'forcePathStyle')];
     this.#url(); // checks the configuration
     this.#signer = signer;
   }
@@ -220,7 +216,7 @@ export class S3 {
   /** An object's URL (with a query), or the bucket's without a key. */
   #url(key, query) {
     if (key !== undefined && typeof key !== 'string') throw invalid('key must be a string');
-    const url = ok(_s3Url(join(this.#cfg, key === undefined ? '' : '1', key)));
+    const url = step('s3Url', [this.#cfg, key !== undefined, key]);
     return query ? `${url}?${query}` : url;
   }
 
@@ -231,7 +227,7 @@ export class S3 {
     });
     if (response.status >= 200 && response.status < 300) return response;
     const xml = method === 'HEAD' ? '' : await response.text().catch(() => '');
-    throw failure(_s3Error(response.status, xml));
+    throw stepError('s3Error', [response.status], xml);
   }
 
   /** GET an object (a `range` like `bytes=0-99` gives a 206). Resolves to the `Response`; S3 errors reject. */
@@ -276,9 +272,9 @@ export class S3 {
     const contents = [];
     let keyCount = 0;
     for (;;) {
-      const query = _s3ListQuery(join(input), maxKeys === undefined ? NaN : Math.floor(maxKeys));
+      const query = step('s3ListQuery', [input, maxKeys === undefined ? '' : Math.floor(maxKeys)]);
       const response = await this.#send('GET', this.#url(undefined, query), [], undefined, '', signal);
-      const [truncated, token, count, prefixCount, ...rest] = fields(_s3List(await text(response)));
+      const [truncated, token, count, prefixCount, ...rest] = stepFields('s3List', [], await text(response));
       const commonPrefixes = rest.splice(0, Number(prefixCount));
       for (let i = 0; i + 4 < rest.length; i += 5) {
         const o = { key: rest[i], size: Number(rest[i + 1]), etag: rest[i + 2], lastModified: rest[i + 3] };
@@ -316,7 +312,7 @@ export class S3 {
       blob = body;
     } else blob = new Blob(body == null ? [] : [body]);
     const total = blob.size;
-    const ranges = _s3Parts(total, partSize ?? -1);
+    const ranges = step('s3Parts', [total, partSize === undefined ? '' : Math.floor(partSize)]);
     const parts = ranges ? ranges.split('\0').map(Number) : [];
     const count = parts.length / 2;
     if (count <= 1) {
@@ -326,8 +322,8 @@ export class S3 {
     }
     const signal = signalOf(options);
     const created = await this.#send('POST', this.#url(key, 'uploads'), objectHeaders(options), undefined, '', signal);
-    const uploadId = ok(_s3UploadId(await text(created)));
-    const idQuery = _query(join('uploadId', uploadId));
+    const uploadId = step('s3UploadId', [], await text(created));
+    const idQuery = step('query', ['uploadId', uploadId]);
     const etags = new Array(count);
     let next = 0;
     let loaded = 0;
@@ -355,9 +351,9 @@ export class S3 {
       await this.#send('DELETE', this.#url(key, idQuery), [], undefined, '', undefined).catch(() => {});
       throw failed;
     }
-    const xml = _s3CompleteBody(join(etags));
+    const xml = step('s3CompleteBody', etags);
     const done = await this.#send('POST', this.#url(key, idQuery), [['content-type', 'application/xml']], xml, xml, signal);
-    return { etag: ok(_s3Completed(await text(done))) };
+    return { etag: step('s3Completed', [], await text(done)) };
   }
 
   async #presign(method, key, query, headers, options) {
@@ -380,7 +376,7 @@ export class S3 {
       if (v !== undefined) pairs.push(param, v);
     }
     const range = optString(options, 'range');
-    return this.#presign('GET', key, _query(join(pairs)), range === undefined ? [] : [['range', range]], options);
+    return this.#presign('GET', key, step('query', pairs), range === undefined ? [] : [['range', range]], options);
   }
 
   /** A URL anyone can PUT one object to until it expires. */

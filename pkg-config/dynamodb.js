@@ -1,16 +1,18 @@
-// DynamoDB values: plain JS values as AttributeValues (`marshall`: the rules are the wasm's `_ddbMarshall`,
-// src/js/dynamodb.rs over the Rust core's dynamodb module) and back (`unmarshall`: each `N` read as the wasm's
-// `_ddbNumber` says), and whole requests and answers for the DynamoDB class (members by `_ddbRole`).
-import { _ddbMarshall, _ddbNumber, _ddbRole } from './cognito_fetch.js';
-import { fail, isObject, optBool, ok, bytesOf } from './io.js';
+// DynamoDB values: plain JS values as AttributeValues (`marshall`: the rules are the wasm's step `ddbMarshall`,
+// src/js/dynamodb.rs over the Rust core's dynamodb module) and back (`unmarshall`: each `N` read as step
+// `ddbNumber` says), and whole requests and answers for the DynamoDB class (members by step `ddbRole`).
+import { _step } from './cognito_fetch.js';
+import { fail, isObject, optBool, ok, step, bytesOf } from './io.js';
 
 const BRAND = Symbol.for('cognito-fetch.NumberValue');
+/** 0 a JS number, 1 a bigint, 2 a NumberValue, 3 not a number's text. */
+const kindOf = (text) => Number(step('ddbNumber', [text]));
 const MAX_DEPTH = 64;
 const marshallError = (message) => fail('MarshallError', message);
 
 /** An exact number from its decimal text, for numbers a JS number cannot hold. */
 export function numberValue(text) {
-  if (typeof text !== 'string' || _ddbNumber(text) > 2) throw marshallError("numberValue takes a decimal number's text");
+  if (typeof text !== 'string' || text.includes('\0') || kindOf(text) > 2) throw marshallError("numberValue takes a decimal number's text");
   return { value: text, [BRAND]: true };
 }
 
@@ -52,7 +54,10 @@ function tokens(v, out, depth) {
   else if (v instanceof Map) {
     out.push('{');
     members(v);
-  } else if ((v[BRAND] || v.constructor?.name === 'NumberValue') && typeof v.value === 'string') out.push('x' + v.value);
+  } else if ((v[BRAND] || v.constructor?.name === 'NumberValue') && typeof v.value === 'string') {
+    if (v.value.includes('\0')) throw marshallError("a NumberValue holds a decimal number's text");
+    out.push('x' + v.value);
+  }
   else {
     // A NumberValue (ours, branded, or @aws-sdk/lib-dynamodb's class) was handled above; a plain object is a map.
     const proto = Object.getPrototypeOf(v);
@@ -73,7 +78,8 @@ export function marshallFlags(options) {
 const marshallWith = (item, flags) => {
   const out = [];
   tokens(item, out, 0);
-  return JSON.parse(ok(_ddbMarshall(out.join('\0'), flags)));
+  // The tokens are escaped already: passed as they are, not through `join`.
+  return JSON.parse(ok(_step('ddbMarshall', `${flags}\0${out.join('\0')}`, '')));
 };
 
 /** A plain object (an item) as a map of AttributeValues. */
@@ -82,7 +88,7 @@ export const marshall = (item, options) => marshallWith(item, marshallFlags(opti
 const invalidResponse = (message) => fail('InvalidResponse', message);
 
 function numberOf(text, wrap) {
-  const kind = wrap ? 2 : _ddbNumber(text);
+  const kind = wrap || text.includes('\0') ? 2 : kindOf(text);
   if (kind === 0) return Number(text);
   if (kind === 1) {
     try {
@@ -147,7 +153,7 @@ function convertTree(v, convert, inAnswer, parent) {
   if (!isObject(v)) return v;
   const out = {};
   for (const [k, x] of Object.entries(v)) {
-    const role = _ddbRole(k, parent, inAnswer);
+    const role = Number(step('ddbRole', [k, parent, inAnswer]));
     out[k] = role === 1 && isObject(x) ? convert(x) : role === 2 && Array.isArray(x) ? x.map(convert) : convertTree(x, convert, inAnswer, k);
   }
   return out;

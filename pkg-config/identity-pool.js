@@ -3,14 +3,10 @@
 // pool, so a returning visitor skips GetId and a guest who signs in keeps its id. Credentials stay in memory
 // (persisting them is an option), are refreshed ahead of expiry on the server's clock with one refresh in flight,
 // and are dropped when the user behind them changes or signs out. The protocol steps (request bodies, records,
-// STS, refresh and staleness rules) are the wasm's `_ip*` / `_sts*` functions.
-import {
-  _ipConfig, _ipCall, _ipLoginKey, _stsForm, _stsAnswer, _ipNeedsRefresh, _ipStale, _ipIdentityRecord, _ipCredentialsRecord,
-  _sha256Hex,
-} from './cognito_fetch.js';
+// STS, refresh and staleness rules) are the wasm's `ip*` / `sts*` steps.
 import {
   fail, invalid, isObject, optString, optBool, nonEmpty, required, pairsOf, parseObject, nowSecs, send, text, serverDate, storageOf,
-  jsonCall, claims, fields, join,
+  jsonCall, claims, step, stepFields,
 } from './io.js';
 
 const RECORD_VERSION = 1;
@@ -20,7 +16,7 @@ const RECORD_VERSION = 1;
 const principalOf = (logins) =>
   logins.map(([k, token]) => {
     const sub = claims(token)?.sub;
-    return `${k}:${typeof sub === 'string' ? sub : _sha256Hex(token)}`;
+    return `${k}:${typeof sub === 'string' ? sub : step('sha256Hex', [], token)}`;
   }).sort().join(' ');
 
 export class IdentityPool {
@@ -59,7 +55,7 @@ export class IdentityPool {
         duration: typeof d === 'number' ? Math.floor(d) : undefined,
       };
     }
-    [this.#endpoint, this.#sts, this.#idKey, this.#credsKey] = fields(_ipConfig(join(this.#region, this.#poolId, endpoint, sts)));
+    [this.#endpoint, this.#sts, this.#idKey, this.#credsKey] = stepFields('ipConfig', [this.#region, this.#poolId, endpoint, sts]);
     const userPool = options.userPool;
     if (userPool != null && !(isObject(userPool) && typeof userPool.getSession === 'function')) {
       throw invalid('userPool must be a UserPool (something with getSession())');
@@ -80,7 +76,7 @@ export class IdentityPool {
   }
 
   async #call(operation, id, logins) {
-    const [target, body] = fields(_ipCall(join(this.#region, this.#poolId, operation, id, logins.flat())));
+    const [target, body] = stepFields('ipCall', [this.#region, this.#poolId, operation, id, logins]);
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
     this.#learnClock(date);
     return answer;
@@ -95,7 +91,7 @@ export class IdentityPool {
       if (typeof token === 'string') {
         const iss = claims(token)?.iss;
         if (typeof iss !== 'string') throw invalid('the ID token has no issuer');
-        out.push([_ipLoginKey(iss), token]);
+        out.push([step('ipLoginKey', [iss]), token]);
       }
     }
     let app = this.#logins;
@@ -136,7 +132,7 @@ export class IdentityPool {
     }
     const body = await this.#call('GetId', '', logins);
     if (typeof body.IdentityId !== 'string') throw fail('InvalidResponse', 'GetId answered without an IdentityId');
-    await this.#storage.set(this.#idKey, _ipIdentityRecord(body.IdentityId, principal));
+    await this.#storage.set(this.#idKey, step('ipIdentityRecord', [body.IdentityId, principal]));
     return [body.IdentityId, true];
   }
 
@@ -163,10 +159,10 @@ export class IdentityPool {
       throw invalid(logins.length === 0 ? 'basicFlow.unauthenticatedRoleArn is needed for guests' : 'basicFlow.authenticatedRoleArn is needed for signed-in users');
     }
     const response = await send(this.#sts, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: _stsForm(role, body.Token, basic.duration ?? NaN),
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: step('stsForm', [role, basic.duration], body.Token),
     });
     this.#learnClock(serverDate(response));
-    const [accessKeyId, secret, token, expiration] = fields(_stsAnswer(response.status, await text(response)));
+    const [accessKeyId, secret, token, expiration] = stepFields('stsAnswer', [response.status], await text(response));
     return [[accessKeyId, secret, token, Number(expiration)], id];
   }
 
@@ -181,15 +177,15 @@ export class IdentityPool {
       try {
         [creds, id] = await this.#exchange(identityId, logins);
       } catch (e) {
-        if (retried || !_ipStale(String(e?.code ?? ''))) throw e;
+        if (retried || step('ipStale', [String(e?.code ?? '')]) !== '1') throw e;
         await this.#storage.remove(this.#idKey);
         [identityId, recorded] = await this.#identityId(logins, principal);
         continue;
       }
       // A merged identity comes back under another id; a guest's id now belongs to the user.
-      if (id !== identityId || !recorded) await this.#storage.set(this.#idKey, _ipIdentityRecord(id, principal));
+      if (id !== identityId || !recorded) await this.#storage.set(this.#idKey, step('ipIdentityRecord', [id, principal]));
       const held = { creds, issuedAt: this.#serverNow(), identityId: id, principal };
-      if (this.#persist) await this.#storage.set(this.#credsKey, _ipCredentialsRecord(join(creds.slice(0, 3), id, principal), creds[3], held.issuedAt));
+      if (this.#persist) await this.#storage.set(this.#credsKey, step('ipCredentialsRecord', [creds, held.issuedAt, id, principal]));
       return held;
     }
   }
@@ -204,7 +200,7 @@ export class IdentityPool {
   }
 
   #fresh(held, principal) {
-    return held.principal === principal && !_ipNeedsRefresh(held.issuedAt, held.creds[3], this.#serverNow());
+    return held.principal === principal && step('ipNeedsRefresh', [held.issuedAt, held.creds[3], this.#serverNow()]) !== '1';
   }
 
   #out(h) {

@@ -1,13 +1,13 @@
 // Browser I/O shared by the JS layer (aws.js, identity-pool.js, user-pool.js): coded errors, reading options and
 // records, fetch, waits and storage. Protocol decisions are not made here: they are the wasm's synchronous steps.
-import { _backoff, _claims, _jsonError } from './cognito_fetch.js';
+import { _step } from './cognito_fetch.js';
 
 /** A coded error, the shape of every error this library throws. */
 export const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });
 export const invalid = (message) => fail('InvalidArgument', message);
 
-// The wasm's steps take strings (several fields joined with "\0"), bytes and numbers, and answer with one
-// string: fields joined with "\0", or "\x01code\0message\0retryable" for a coded failure (src/js/mod.rs).
+// The wasm's steps (src/js/mod.rs) take fields joined with "\0" and a long text, and answer with one string:
+// fields joined with "\0", or "\x01code\0message\0retryable" for a coded failure.
 /** A wasm failure text as the error to throw. */
 export const failure = (t) => {
   const [code, message, retryable] = t.slice(1).split('\0');
@@ -20,15 +20,23 @@ export const ok = (t) => {
 };
 /** A step's answer as its fields; its failure is thrown. */
 export const fields = (t) => ok(t).split('\0');
-/** Fields for a step (absent ones as ""); text with NUL characters cannot be passed, so it is refused. */
+/** Fields for a step, arrays flattened: absent ones as "", booleans as "1" / "0", numbers as their text (the
+ *  wasm reads integers). Text with NUL characters cannot be passed, so it is refused. */
 export const join = (...a) =>
-  a.flat().map((v) => {
-    v ??= '';
+  a.flat(Infinity).map((v) => {
+    v = v == null ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
     if (v.includes('\0')) throw invalid('text with NUL characters cannot be sent');
     return v;
   }).join('\0');
-/** An optional boolean as a step's flag field: "1", "0", or "" when absent. */
-export const flag = (b) => (b == null ? '' : b ? '1' : '0');
+/** Runs the wasm step `op` with `fields` and a long `text`: its answer, or its coded failure thrown. */
+export const step = (op, fields = [], text = '') => ok(_step(op, join(fields), text));
+/** `step`'s answer as its fields (none for an empty answer). */
+export const stepFields = (...a) => {
+  const t = step(...a);
+  return t === '' ? [] : t.split('\0');
+};
+/** The error of a step that always fails (it turns an answer into the service's coded error). */
+export const stepError = (op, fields, text = '') => failure(_step(op, join(fields), text));
 /** The bytes of an ArrayBuffer or of a view of one (typed array, DataView); undefined for anything else. */
 export const bytesOf = (v) =>
   v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
@@ -83,12 +91,19 @@ export const parseObject = (t) => {
     return undefined;
   }
 };
-/** The claims of a JWT (its payload; undefined when it is not one). */
-export const claims = (token) => parseObject(_claims(token));
+/** The claims of a JWT (its base64url JSON payload; undefined when it is not one). */
+export const claims = (token) => {
+  try {
+    const bytes = Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return parseObject(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+};
 export const nowSecs = () => Math.floor(Date.now() / 1000);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits before attempt `attempt + 1` (full jitter; no secure randomness needed). */
-export const backOff = (attempt) => sleep(_backoff(attempt, Math.floor(Math.random() * 4294967296)));
+export const backOff = (attempt) => sleep(Number(step('backoff', [attempt, Math.floor(Math.random() * 4294967296)])));
 /** `YYYYMMDDTHHMMSSZ` for a time in milliseconds. */
 export const amzDate = (ms) => new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
 /** Sends one request: network failures are `NetworkError` (retryable), aborts `AbortError`. */
@@ -173,7 +188,7 @@ export async function jsonAnswer(response) {
     if (body === undefined) throw fail('InvalidResponse', 'the service answered with something that is not JSON');
     return body;
   }
-  throw failure(_jsonError(status, ...jsonErrorFields(body, response.headers.get('x-amzn-errortype'))));
+  throw stepError('jsonError', [status, jsonErrorFields(body, response.headers.get('x-amzn-errortype'))]);
 }
 
 /** POSTs to an unsigned AWS JSON API (Cognito); resolves to `[parsed answer, server clock in ms or NaN]` or

@@ -1,7 +1,7 @@
 // signRequest and presignUrl: the caller's options read here, the signing done by the wasm's `_sign`
 // (src/js/sigv4.rs over the Rust core's sigv4 module).
 import { _sign } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, optBool, pairsOf, join, flag, ok, bytesOf } from './io.js';
+import { fail, invalid, isObject, optString, optBool, pairsOf, join, ok, bytesOf } from './io.js';
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -42,16 +42,16 @@ function sign(mode, input, body, expiresIn) {
   if (url == null) throw fail('InvalidUrl', 'url is required');
   const [bytes, opaque] = bodyOf(body);
   const f = join(
-    mode, urlFields(url), optString(input, 'service'), optString(input, 'region'), optString(input, 'datetime'),
-    ['normalizePath', 'doubleEncodePath', 'signSessionToken', 'signPayloadHeader', 'unsignedPayload'].map((k) => flag(optBool(input, k))),
-    credentialsOf(input.credentials), optString(input, 'method'), opaque, pairsOf(input.headers).flat(),
+    mode, Date.now(), expiresIn, urlFields(url), optString(input, 'service'), optString(input, 'region'), optString(input, 'datetime'),
+    ['normalizePath', 'doubleEncodePath', 'signSessionToken', 'signPayloadHeader', 'unsignedPayload'].map((k) => optBool(input, k)),
+    credentialsOf(input.credentials), optString(input, 'method'), opaque, pairsOf(input.headers),
   );
-  return ok(_sign(f, bytes, Date.now(), expiresIn));
+  return ok(_sign(f, bytes));
 }
 
 /** Signs a request with SigV4 (an `Authorization` header) and returns what `fetch` needs to send it. */
 export function signRequest(input) {
-  const [method, url, ...h] = sign('h', input, isObject(input) ? input.body : undefined, NaN).split('\0');
+  const [method, url, ...h] = sign('h', input, isObject(input) ? input.body : undefined, '').split('\0');
   const headers = {};
   for (let i = 0; i < h.length; i += 2) headers[h[i]] = h[i + 1];
   return { method, url, headers };
@@ -60,5 +60,5 @@ export function signRequest(input) {
 /** A presigned URL: the signature in the query, usable by anyone (no credentials) until it expires. */
 export function presignUrl(input) {
   const e = isObject(input) ? input.expiresIn : undefined;
-  return sign('q', input, undefined, typeof e === 'number' ? e : NaN);
+  return sign('q', input, undefined, typeof e === 'number' ? e : '');
 }

@@ -1,7 +1,6 @@
 // SrpSession: Cognito SRP for code that drives Cognito itself (UserPool uses it too). The arithmetic is the
-// wasm's (`_srpStart`, `_srpClaim`: src/js/srp.rs over the Rust core's srp module).
-import { _srpStart, _srpClaim, _srpTimestamp } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, required, fields, join, ok, nowSecs } from './io.js';
+// wasm's (steps `srpStart`, `srpClaim`: src/js/srp.rs over the Rust core's srp module).
+import { fail, invalid, isObject, optString, required, step, stepFields, nowSecs } from './io.js';
 
 /** One SRP sign-in (USER_SRP_AUTH): `srpA` goes into InitiateAuth, `passwordClaim` answers PASSWORD_VERIFIER. */
 export class SrpSession {
@@ -16,7 +15,7 @@ export class SrpSession {
     } catch {
       throw fail('NoSecureRandom', 'crypto.getRandomValues is not available here, so no secure random number can be made');
     }
-    this.#secret = fields(_srpStart(random));
+    this.#secret = stepFields('srpStart', [Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')]);
   }
 
   /** `SRP_A` (hex) for InitiateAuth's AuthParameters. */
@@ -32,8 +31,8 @@ export class SrpSession {
     const params = input.challengeParameters;
     if (!isObject(params)) throw invalid("challengeParameters (the PASSWORD_VERIFIER challenge's) is required");
     const [userId, srpB, salt, secretBlock] = ['USER_ID_FOR_SRP', 'SRP_B', 'SALT', 'SECRET_BLOCK'].map((k) => required(params, k));
-    const timestamp = optString(input, 'timestamp') ?? _srpTimestamp(nowSecs());
-    const signature = ok(_srpClaim(join(this.#secret, poolId, password, userId, srpB, salt, secretBlock, timestamp)));
+    const timestamp = optString(input, 'timestamp') ?? step('srpTimestamp', [nowSecs()]);
+    const signature = step('srpClaim', [this.#secret, poolId, password, userId, srpB, salt, secretBlock, timestamp]);
     return {
       PASSWORD_CLAIM_SIGNATURE: signature,
       PASSWORD_CLAIM_SECRET_BLOCK: secretBlock,

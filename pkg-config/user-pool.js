@@ -3,10 +3,9 @@
 // every request body (`_upCall`, SECRET_HASH included), what an answer means (`_upNext`), challenge responses
 // (`_upResponses`), the session record and its expiry on the server's clock (`_upRecord`, `_upNeedsRefresh`,
 // `_upClockOffset`), SRP (`SrpSession`, `_srpTimestamp`) and TOTP URIs. State is per instance.
-import { _upConfig, _upCall, _upNext, _upResponses, _upRecord, _upNeedsRefresh, _upClockOffset, _srpTimestamp, _totpUri } from './cognito_fetch.js';
 import {
-  fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall, claims, ok, fields,
-  join,
+  fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall, claims, step,
+  stepFields,
 } from './io.js';
 import { SrpSession } from './srp.js';
 
@@ -39,10 +38,10 @@ function deliveryDetails(d) {
 
 /** `{ [key]: value, codeDeliveryDetails? }` from an answer's `CodeDeliveryDetails`. */
 function nextStep(key, value, body) {
-  const step = { [key]: value };
+  const out = { [key]: value };
   const details = deliveryDetails(body.CodeDeliveryDetails);
-  if (details) step.codeDeliveryDetails = details;
-  return step;
+  if (details) out.codeDeliveryDetails = details;
+  return out;
 }
 
 /** InitiateAuth's or RespondToAuthChallenge's answer. */
@@ -81,7 +80,7 @@ export class UserPool {
     const region = required(options, 'region');
     this.#poolId = required(options, 'userPoolId');
     this.#clientId = required(options, 'clientId');
-    const [endpoint, key] = fields(_upConfig(join(region, this.#poolId, this.#clientId)));
+    const [endpoint, key] = stepFields('upConfig', [region, this.#poolId, this.#clientId]);
     this.#client = [region, this.#poolId, this.#clientId, optString(options, 'clientSecret') ?? ''];
     this.#endpoint = optString(options, 'endpoint') ?? endpoint;
     this.#key = key;
@@ -96,9 +95,10 @@ export class UserPool {
 
   /** One call: the operation's strings `a` and up to three name/value maps, each flattened. */
   async #call(operation, a = [], ...maps) {
-    const [target, body] = fields(_upCall(join(this.#client), operation, join(a), join(maps[0]), join(maps[1]), join(maps[2])));
+    const lists = [a, maps[0] ?? [], maps[1] ?? [], maps[2] ?? []].map((l) => [l.length, l]);
+    const [target, body] = stepFields('upCall', [operation, this.#client, lists]);
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
-    this.#offset = _upClockOffset(Math.floor(date / 1000), nowSecs(), this.#offset);
+    this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
     return answer;
   }
 
@@ -176,7 +176,7 @@ export class UserPool {
 
   /** Stores a session from tokens (expiry from the access token's `exp` when given) and returns its record. */
   async #store(username, tokens, refreshToken, exp, offset) {
-    const record = _upRecord(join(this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken), tokens.expiresIn, exp, nowSecs(), offset);
+    const record = step('upRecord', [this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken, Math.trunc(tokens.expiresIn), Number.isFinite(exp) ? Math.trunc(exp) : '', nowSecs(), offset]);
     await this.#storage.set(this.#key, record);
     return JSON.parse(record);
   }
@@ -195,7 +195,7 @@ export class UserPool {
 
   /** Acts on Cognito's answer: signed in (store, emit), or a challenge for the user (remember it). */
   async #handle(reply, signInName, usernameForChallenges) {
-    const next = ok(_upNext(reply.challenge ?? '', reply.tokens !== undefined));
+    const next = step('upNext', [reply.challenge, reply.tokens !== undefined]);
     if (next === 'DONE') {
       if (!reply.tokens.refreshToken) throw invalid('Cognito returned no refresh token');
       const session = await this.#storeTokens(reply.tokens, reply.tokens.refreshToken, signInName);
@@ -207,7 +207,7 @@ export class UserPool {
     const p = reply.params;
     const username = p.USERNAME ?? usernameForChallenges;
     let session = reply.session;
-    const step = {};
+    const shown = {};
     if (reply.challenge === 'MFA_SETUP') {
       // TOTP is set up here. For SMS or email MFA, AWS's API reference (InitiateAuth, ChallengeName MFA_SETUP)
       // says to give the user a phone_number or email attribute and start the sign-in again.
@@ -217,32 +217,32 @@ export class UserPool {
       const body = await this.#call('AssociateSoftwareToken:Session', [session ?? '']);
       if (typeof body.SecretCode !== 'string') throw invalid('AssociateSoftwareToken answered without a SecretCode');
       session = str(body, 'Session') ?? session;
-      step.totpSetupDetails = { sharedSecret: body.SecretCode, setupUri: _totpUri(this.#appName, signInName, body.SecretCode) };
+      shown.totpSetupDetails = { sharedSecret: body.SecretCode, setupUri: step('totpUri', [this.#appName, signInName, body.SecretCode]) };
     }
-    if (reply.available.length > 0) step.availableChallenges = reply.available;
+    if (reply.available.length > 0) shown.availableChallenges = reply.available;
     // The password stays in memory only while a first-factor choice may need it.
     const password = reply.challenge === 'SELECT_CHALLENGE' ? this.#pending?.password : undefined;
     this.#pending = { challenge: reply.challenge, password, factor: undefined, username, session, signInName };
-    step.signInStep = next;
+    shown.signInStep = next;
     if (p.CODE_DELIVERY_DESTINATION !== undefined) {
-      step.codeDeliveryDetails = { destination: p.CODE_DELIVERY_DESTINATION };
-      if (p.CODE_DELIVERY_DELIVERY_MEDIUM !== undefined) step.codeDeliveryDetails.deliveryMedium = p.CODE_DELIVERY_DELIVERY_MEDIUM;
+      shown.codeDeliveryDetails = { destination: p.CODE_DELIVERY_DESTINATION };
+      if (p.CODE_DELIVERY_DELIVERY_MEDIUM !== undefined) shown.codeDeliveryDetails.deliveryMedium = p.CODE_DELIVERY_DELIVERY_MEDIUM;
     }
-    step.additionalInfo = { ...p };
-    return { isSignedIn: false, nextStep: step };
+    shown.additionalInfo = { ...p };
+    return { isSignedIn: false, nextStep: shown };
   }
 
   /** An SRP start (`start(srpA)` sends it), answering PASSWORD_VERIFIER when that is what Cognito asks. */
   async #srp(password, start) {
     const srp = new SrpSession();
     const first = readReply(await start(srp.srpA));
-    if (ok(_upNext(first.challenge ?? '', first.tokens !== undefined)) !== 'PASSWORD_VERIFIER') return first;
+    if (step('upNext', [first.challenge, first.tokens !== undefined]) !== 'PASSWORD_VERIFIER') return first;
     // TIMESTAMP is on the server's clock, so a skewed device still signs in.
     const p = first.params;
     for (const k of ['USER_ID_FOR_SRP', 'SECRET_BLOCK', 'SRP_B', 'SALT']) {
       if (p[k] === undefined) throw fail('InvalidSrpParameter', `the PASSWORD_VERIFIER challenge has no ${k}`);
     }
-    const timestamp = _srpTimestamp(nowSecs() + this.#offset);
+    const timestamp = step('srpTimestamp', [nowSecs() + this.#offset]);
     const claim = srp.passwordClaim({ userPoolId: this.#poolId, password, challengeParameters: p, timestamp });
     const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp];
     return readReply(await this.#call('RespondToAuthChallenge', ['PASSWORD_VERIFIER', p.USERNAME ?? p.USER_ID_FOR_SRP, first.session ?? '', ...responses]));
@@ -325,7 +325,7 @@ export class UserPool {
       } else if (p.challenge === 'SELECT_CHALLENGE') {
         reply = await this.#chooseFirstFactor(answer, p.password, p.username, p.session);
       } else {
-        const responses = fields(_upResponses(p.challenge, answer, join(attributes)));
+        const responses = stepFields('upResponses', [p.challenge, attributes], answer);
         reply = readReply(await this.#call('RespondToAuthChallenge', [p.challenge, p.username, p.session ?? '', ...responses]));
       }
     } catch (e) {
@@ -397,7 +397,7 @@ export class UserPool {
     const force = isObject(options) && options.forceRefresh === true;
     let s = await this.#load();
     if (!s) return null;
-    if (force || _upNeedsRefresh(s.expiresAt, s.clockOffset, nowSecs())) {
+    if (force || step('upNeedsRefresh', [s.expiresAt, s.clockOffset, nowSecs()]) === '1') {
       // One refresh in flight per instance: concurrent callers wait for the same one.
       this.#refreshing ??= this.#runRefresh(s).finally(() => {
         this.#refreshing = undefined;
@@ -538,7 +538,7 @@ export class UserPool {
     const answer = await this.#account('AssociateSoftwareToken');
     if (typeof answer.SecretCode !== 'string') throw invalid('AssociateSoftwareToken answered without a SecretCode');
     const username = (await this.#load())?.username ?? '';
-    return { sharedSecret: answer.SecretCode, setupUri: _totpUri(this.#appName, username, answer.SecretCode) };
+    return { sharedSecret: answer.SecretCode, setupUri: step('totpUri', [this.#appName, username, answer.SecretCode]) };
   }
 
   async verifyTOTPSetup(input) {

@@ -9,14 +9,13 @@
 //! bytes, `[` a list and `<` a set (values up to `]`), `{` a map and `(<name>` a class instance (`k<key>` and a
 //! value per member, up to `}`).
 
-use super::{answer, Fields};
+use super::Fields;
 use crate::base64;
 use crate::dynamodb::{self as ddb, Attr, Native, NumberKind, Options};
 use crate::error::{Error, Result};
 use crate::json::push_str;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use wasm_bindgen::prelude::*;
 
 /// DynamoDB nests at most 32 levels; deeper input is refused before it can exhaust the stack.
 const MAX_DEPTH: u32 = 64;
@@ -155,16 +154,18 @@ fn write_members(out: &mut String, m: &[(String, Attr)]) {
     out.push('}');
 }
 
-fn marshall_inner(tokens: &str, flags: u32) -> Result<String> {
+/// `ddbMarshall`: flags (removeUndefinedValues 1, convertEmptyValues 2, convertClassInstanceToMap 4,
+/// allowImpreciseNumbers 8), then a map's token stream (above). The JSON of its map of AttributeValues.
+pub fn marshall(f: &mut Fields) -> Result<String> {
+    let flags = f.int().unwrap_or(0);
     let options = Options {
         remove_undefined_values: flags & 1 != 0,
         convert_empty_values: flags & 2 != 0,
         convert_class_instance_to_map: flags & 4 != 0,
         allow_imprecise_numbers: flags & 8 != 0,
     };
-    let mut f = Fields::new(tokens);
     let first = f.str();
-    match value(first, &mut f, 0)? {
+    match value(first, f, 0)? {
         Native::Map(members) => {
             let mut out = String::new();
             write_members(&mut out, &ddb::marshall_members(&members, &options)?);
@@ -174,31 +175,24 @@ fn marshall_inner(tokens: &str, flags: u32) -> Result<String> {
     }
 }
 
-/// A map of plain values (an item, a key ...) as the JSON of its map of AttributeValues. `tokens`: the value's
-/// token stream (above); `flags`: removeUndefinedValues 1, convertEmptyValues 2, convertClassInstanceToMap 4,
-/// allowImpreciseNumbers 8.
-#[wasm_bindgen(js_name = _ddbMarshall)]
-pub fn marshall(tokens: &str, flags: u32) -> String {
-    answer(marshall_inner(tokens, flags))
+/// `ddbNumber`: an `N` text. How it reads back ([`ddb::number_kind`]): `"0"` a JS number, `"1"` a bigint, `"2"`
+/// a NumberValue; `"3"` when it is not a decimal number's text at all.
+pub fn number(f: &mut Fields) -> Result<String> {
+    let text = f.str();
+    Ok(String::from(if !ddb::is_number_text(text) {
+        "3"
+    } else {
+        match ddb::number_kind(text) {
+            NumberKind::Double => "0",
+            NumberKind::BigInt => "1",
+            NumberKind::Text => "2",
+        }
+    }))
 }
 
-/// How an `N` text reads back ([`ddb::number_kind`]): 0 a JS number, 1 a bigint, 2 a NumberValue; 3 when it is
-/// not a decimal number's text at all.
-#[wasm_bindgen(js_name = _ddbNumber)]
-pub fn number(text: &str) -> u8 {
-    if !ddb::is_number_text(text) {
-        return 3;
-    }
-    match ddb::number_kind(text) {
-        NumberKind::Double => 0,
-        NumberKind::BigInt => 1,
-        NumberKind::Text => 2,
-    }
-}
-
-/// What a member named `key` (inside member `parent`) holds, in a request (`in_answer` false) or an answer:
-/// 1 a map of values, 2 a list of such maps (BatchGetItem's `Responses` maps table names to lists), 0 neither.
-#[wasm_bindgen(js_name = _ddbRole)]
-pub fn role(key: &str, parent: &str, in_answer: bool) -> u8 {
-    ddb::member_role(key, parent, in_answer)
+/// `ddbRole`: member name, the member it sits in, `"1"` in an answer (a request otherwise). What the member
+/// holds: `"1"` a map of values, `"2"` a list of such maps, `"0"` neither ([`ddb::member_role`]).
+pub fn role(f: &mut Fields) -> Result<String> {
+    let (key, parent) = (f.str(), f.str());
+    Ok(crate::decimal(u64::from(ddb::member_role(key, parent, f.flag() == Some(true))), 1))
 }

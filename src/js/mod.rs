@@ -2,7 +2,9 @@
 //! the caller's options, does the browser I/O (fetch, storage, locks, events, `URL`, `crypto.getRandomValues`)
 //! and calls the synchronous protocol steps exported here. One convention keeps the glue on both sides small:
 //!
-//! - in: `&str` (several fields joined with `"\0"`: see [`Fields`]), `&[u8]` and numbers; no JS objects;
+//! - two exports: [`step`] (every step, by name) and [`sigv4::sign`] (which also takes the body's bytes);
+//! - in: fields joined with `"\0"` (see [`Fields`]; numbers as decimal integers, flags as `"1"` / `"0"` / `""`),
+//!   plus one long text passed whole; no JS objects;
 //! - out: one `String`: fields joined with `"\0"`, or JSON text for nested answers; a failure is the text
 //!   `"\u{1}code\0message\0retryable"` ([`answer`]), which the JS layer throws as a coded `Error`.
 //!
@@ -18,6 +20,58 @@ use crate::cat;
 use crate::error::{code, Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// The JS layer's one call for every step but signing ([`sigv4::sign`] takes bytes): `op` names the step (each
+/// is documented at its function, under that name), `input` its fields, `text` a service's answer or another long
+/// text, passed whole (it may hold anything, `"\0"` included).
+#[wasm_bindgen(js_name = _step)]
+pub fn step(op: &str, input: &str, text: &str) -> String {
+    let f = &mut Fields::new(input);
+    answer(match op {
+        "retry" => wire::retry_decision(f),
+        "idempotent" => wire::idempotent(f),
+        "isS3" => wire::is_s3(f),
+        "backoff" => wire::backoff(f),
+        "jsonError" => wire::json_error_step(f),
+        "errorCode" => wire::error_code(f, text),
+        "endpoint" => wire::endpoint_of(f),
+        "s3Url" => wire::s3_url(f),
+        "query" => wire::query(f),
+        "s3ListQuery" => wire::s3_list_query(f),
+        "s3List" => wire::s3_list(text),
+        "s3Error" => wire::s3_error(f, text),
+        "s3Parts" => wire::s3_parts(f),
+        "s3UploadId" => wire::s3_upload_id(text),
+        "s3CompleteBody" => wire::s3_complete_body(f),
+        "s3Completed" => wire::s3_completed(text),
+        "ipConfig" => wire::ip_config(f),
+        "ipCall" => wire::ip_call(f),
+        "ipLoginKey" => wire::ip_login_key(f),
+        "stsForm" => wire::sts_form(f, text),
+        "stsAnswer" => wire::sts_answer(f, text),
+        "ipNeedsRefresh" => wire::ip_needs_refresh(f),
+        "ipStale" => wire::ip_stale(f),
+        "ipIdentityRecord" => wire::ip_identity_record(f),
+        "ipCredentialsRecord" => wire::ip_credentials_record(f),
+        "sha256Hex" => wire::sha256_hex(text),
+        "upConfig" => wire::up_config(f),
+        "upCall" => wire::up_call(f),
+        "upNext" => wire::up_next(f),
+        "upResponses" => wire::up_responses(f, text),
+        "upRecord" => wire::up_record(f),
+        "upNeedsRefresh" => wire::up_needs_refresh(f),
+        "upClockOffset" => wire::up_clock_offset(f),
+        "totpUri" => wire::totp_uri(f),
+        "srpStart" => srp::srp_start(f),
+        "srpClaim" => srp::srp_claim(f),
+        "srpTimestamp" => srp::srp_timestamp(f),
+        "ddbMarshall" => dynamodb::marshall(f),
+        "ddbNumber" => dynamodb::number(f),
+        "ddbRole" => dynamodb::role(f),
+        _ => Err(invalid("unknown step")),
+    })
+}
 
 /// The fields of one `"\0"`-joined input, read in order; a field past the end reads as `""`.
 pub struct Fields<'a>(core::str::Split<'a, char>);
@@ -42,16 +96,56 @@ impl<'a> Fields<'a> {
         self.opt().map(|s| s == "1")
     }
 
-    /// The remaining fields as name/value pairs.
-    pub fn pairs(self) -> Vec<(String, String)> {
-        let rest: Vec<&str> = self.0.collect();
-        rest.chunks(2)
-            .filter_map(|p| match p {
-                [k, v] => Some(((*k).to_owned(), (*v).to_owned())),
-                _ => None,
-            })
-            .collect()
+    /// The next field as an integer (`None` when it is empty or not a decimal integer: `NaN`, `1.5` ...).
+    pub fn int(&mut self) -> Option<i64> {
+        let t = self.str();
+        let (negative, digits) = match t.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, t),
+        };
+        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n = digits.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        Some(if negative { -n } else { n })
     }
+
+    /// The next `n` fields (`n` read first, as an integer field).
+    pub fn list(&mut self) -> Vec<&'a str> {
+        let n = self.int().unwrap_or(0).max(0);
+        (0..n).map(|_| self.str()).collect()
+    }
+
+    /// The remaining fields as name/value pairs.
+    pub fn pairs(&mut self) -> Vec<(String, String)> {
+        let rest: Vec<&str> = self.0.by_ref().collect();
+        pairs_of(&rest)
+    }
+}
+
+/// A pair list (as [`Fields::list`] reads it) as name/value pairs.
+pub fn pairs_of(flat: &[&str]) -> Vec<(String, String)> {
+    flat.chunks(2)
+        .filter_map(|p| match p {
+            [k, v] => Some(((*k).to_owned(), (*v).to_owned())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An integer answer.
+pub fn int_text(n: i64) -> String {
+    let digits = crate::decimal(n.unsigned_abs(), 1);
+    if n < 0 {
+        cat(&["-", &digits])
+    } else {
+        digits
+    }
+}
+
+/// A yes/no answer: `"1"` or `""`.
+pub fn yes(b: bool) -> String {
+    String::from(if b { "1" } else { "" })
 }
 
 /// Fields joined for the JS layer.
@@ -84,9 +178,4 @@ pub fn answer(r: Result<String>) -> String {
 
 pub(crate) fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
     Error::new(code::INVALID_ARGUMENT, what)
-}
-
-/// A number from the JS layer as a non-negative integer (`None` for NaN, negatives and fractions).
-pub(crate) fn whole(n: f64) -> Option<u64> {
-    ((0.0..=9_007_199_254_740_991.0).contains(&n) && (n as u64) as f64 == n).then_some(n as u64)
 }

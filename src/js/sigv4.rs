@@ -47,9 +47,11 @@ pub(crate) fn read_url(f: &mut Fields) -> Result<Url> {
     Ok(Url { scheme: scheme.into(), authority, host, path, query })
 }
 
-fn sign_inner(input: &str, body: &[u8], now_ms: f64, expires_in: f64) -> Result<String> {
+fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let mut f = Fields::new(input);
     let presigning = f.str() == "q";
+    let now_ms = f.int().unwrap_or(0);
+    let expires_in = f.int();
     let url = read_url(&mut f)?;
     let inferred = endpoint::infer(&url.host);
     let service = match f.opt() {
@@ -66,7 +68,7 @@ fn sign_inner(input: &str, body: &[u8], now_ms: f64, expires_in: f64) -> Result<
     };
     let datetime = match f.opt() {
         Some(d) => AmzDate::parse(d)?,
-        None => AmzDate::from_unix_millis(now_ms)?,
+        None => AmzDate::from_unix_millis(now_ms as f64)?,
     };
     let mut settings = Settings::for_service(&service);
     for setting in [&mut settings.normalize_path, &mut settings.double_encode_path, &mut settings.sign_session_token, &mut settings.payload_header] {
@@ -86,7 +88,8 @@ fn sign_inner(input: &str, body: &[u8], now_ms: f64, expires_in: f64) -> Result<
     let creds = Credentials { access_key_id, secret_access_key, session_token };
     let scope = Scope { region: &region, service: &service, datetime: &datetime };
     if presigning {
-        let expires = super::whole(expires_in)
+        let expires = expires_in
+            .and_then(|n| u64::try_from(n).ok())
             .filter(|n| (1..=sigv4::MAX_PRESIGN_SECONDS).contains(n))
             .ok_or_else(|| Error::new(code::INVALID_EXPIRES, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days)"))?;
         let payload = if unsigned.unwrap_or(is_s3(&service)) { Payload::Unsigned } else { Payload::Bytes(&[]) };
@@ -106,12 +109,13 @@ fn sign_inner(input: &str, body: &[u8], now_ms: f64, expires_in: f64) -> Result<
     Ok(cat(&[&join(&[&method.to_ascii_uppercase(), &signed.url]), "\0", &join_pairs(&signed.headers)]))
 }
 
-/// Signs a request. `input`: `"h"` (an `Authorization` header) or `"q"` (a presigned URL), the URL's six
-/// fields ([`read_url`]), service, region, datetime, the flags normalizePath, doubleEncodePath,
-/// signSessionToken, signPayloadHeader, unsignedPayload, then accessKeyId, secretAccessKey, sessionToken,
-/// method, `"1"` for a Blob/stream body, and the header name/value pairs. `now_ms`: the clock when no datetime is
-/// given; `expires_in`: seconds, presigning only. Answer: `method\0url\0name\0value...`, or the presigned URL.
+/// Signs a request (the one step besides [`super::step`]: it takes the body's bytes). `input`: `"h"` (an
+/// `Authorization` header) or `"q"` (a presigned URL), now (Unix milliseconds: used when no datetime is given),
+/// expiresIn (seconds, presigning only), the URL's six fields ([`read_url`]), service, region, datetime, the flags
+/// normalizePath, doubleEncodePath, signSessionToken, signPayloadHeader, unsignedPayload, then accessKeyId,
+/// secretAccessKey, sessionToken, method, `"1"` for a Blob/stream body, and the header name/value pairs.
+/// Answer: `method\0url\0name\0value...`, or the presigned URL.
 #[wasm_bindgen(js_name = _sign)]
-pub fn sign(input: &str, body: &[u8], now_ms: f64, expires_in: f64) -> String {
-    answer(sign_inner(input, body, now_ms, expires_in))
+pub fn sign(input: &str, body: &[u8]) -> String {
+    answer(sign_inner(input, body))
 }

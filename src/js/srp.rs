@@ -1,21 +1,22 @@
 //! Cognito SRP ([`crate::srp`]) for the JS layer's `SrpSession` (`pkg-config/srp.js`).
 
-use super::{answer, join, Fields};
+use super::{join, Fields};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::srp;
-use wasm_bindgen::prelude::*;
 
-/// Starts a sign-in from 32 random bytes (the private value): `a\0SRP_A`, both hex. The JS layer keeps `a` in
-/// a private field and hands it back to [`srp_claim`].
-#[wasm_bindgen(js_name = _srpStart)]
-pub fn srp_start(random: &[u8]) -> String {
-    answer(srp::Session::start(random).map(|s| join(&[&srp::to_hex(random), &s.srp_a()])))
+/// `srpStart`: 32 random bytes as hex (the private value). `a\0SRP_A`, both hex: the JS layer keeps `a` in a
+/// private field and hands it back to [`srp_claim`].
+pub fn srp_start(f: &mut Fields) -> Result<String> {
+    let random = srp::from_hex(f.str()).filter(|r| r.len() == 32).ok_or_else(|| super::invalid("srpStart takes 32 random bytes as hex"))?;
+    let session = srp::Session::start(&random)?;
+    Ok(join(&[&srp::to_hex(&random), &session.srp_a()]))
 }
 
-fn claim_inner(input: &str) -> Result<String> {
-    let mut f = Fields::new(input);
+/// `srpClaim`: `a`, `SRP_A` (from [`srp_start`]), userPoolId, password, USER_ID_FOR_SRP, SRP_B, SALT,
+/// SECRET_BLOCK, TIMESTAMP. PASSWORD_CLAIM_SIGNATURE.
+pub fn srp_claim(f: &mut Fields) -> Result<String> {
     let bad = || Error::new(srp::INVALID_SRP, "the SRP session is not one this library started");
     let a = srp::from_hex(f.str()).ok_or_else(bad)?;
     let big_a = srp::from_hex(f.str()).ok_or_else(bad)?;
@@ -31,15 +32,7 @@ fn claim_inner(input: &str) -> Result<String> {
     session.password_claim(&challenge)
 }
 
-/// PASSWORD_CLAIM_SIGNATURE. `input`: `a`, `SRP_A` (from [`srp_start`]), userPoolId, password,
-/// USER_ID_FOR_SRP, SRP_B, SALT, SECRET_BLOCK, TIMESTAMP.
-#[wasm_bindgen(js_name = _srpClaim)]
-pub fn srp_claim(input: &str) -> String {
-    answer(claim_inner(input))
-}
-
-/// SRP's TIMESTAMP for a Unix time (seconds, the server's clock).
-#[wasm_bindgen(js_name = _srpTimestamp)]
-pub fn srp_timestamp(unix_secs: f64) -> String {
-    srp::timestamp(unix_secs as i64)
+/// `srpTimestamp`: Unix seconds (the server's clock). SRP's TIMESTAMP.
+pub fn srp_timestamp(f: &mut Fields) -> Result<String> {
+    Ok(srp::timestamp(f.int().unwrap_or(0)))
 }

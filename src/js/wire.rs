@@ -2,11 +2,11 @@
 //! with `AwsClient`, `S3`, `DynamoDB`), which does the browser I/O: fetch, storage, Web Locks, cross-tab events,
 //! retries and their waits, multipart upload workers. Each function here is one decision or one conversion of the
 //! pure modules ([`crate::user_pool`], [`crate::identity_pool`], [`crate::retry`], [`crate::s3`],
-//! [`crate::sigv4`]), in the boundary's convention ([`super`]): strings and numbers in, one string out. These are
-//! internal exports (names starting with `_`, left out of the package's exports and types).
+//! [`crate::sigv4`]), reached through [`super::step`] by the name given in its first line: its fields in `f`
+//! (in the order documented), a service's answer or another long text in `text`, one string out.
 
 use super::sigv4::read_url;
-use super::{answer, failure, join, join_pairs, whole, Fields};
+use super::{int_text, join, join_pairs, pairs_of, yes, Fields};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -18,38 +18,45 @@ use crate::user_pool::session::{self, Session};
 use crate::user_pool::steps::{self, Next, Reply, Tokens};
 use crate::user_pool::{self, Config as UpConfig};
 use crate::{cat, decimal, json, xml};
-use wasm_bindgen::prelude::*;
 
-/// What to do after an answer: 0 hand it to the caller, 1 back off and send again, 2 sign again with the
-/// server's clock, 3 refresh the credentials and sign again ([`retry::decide`]).
-#[wasm_bindgen(js_name = _retry)]
-#[allow(clippy::too_many_arguments)]
-pub fn retry_decision(status: u16, code: &str, message: &str, number: u32, max: u32, idempotent: bool, skew_fixed: bool, refreshed: bool) -> u8 {
+/// A field as a non-negative count or size (`None` when absent or not one).
+fn count(f: &mut Fields) -> Option<u64> {
+    f.int().and_then(|n| u64::try_from(n).ok())
+}
+
+/// `retry`: status, code, message, attempt number, max attempts, idempotent, skewFixed, refreshed (flags). What
+/// to do after an answer: 0 hand it to the caller, 1 back off and send again, 2 sign again with the server's
+/// clock, 3 refresh the credentials and sign again ([`retry::decide`]).
+pub fn retry_decision(f: &mut Fields) -> Result<String> {
+    let status = f.int().unwrap_or(0) as u16;
+    let (code, message) = (f.str(), f.str());
+    let number = count(f).unwrap_or(1) as u32;
+    let max = count(f).unwrap_or(1) as u32;
+    let [idempotent, skew_fixed, refreshed] = [0; 3].map(|_| f.flag() == Some(true));
     let a = Attempt { number, max, idempotent, skew_fixed, refreshed };
-    match retry::decide(status, code, message, &a) {
-        Decision::Done => 0,
-        Decision::Backoff => 1,
-        Decision::FixClock => 2,
-        Decision::RefreshCredentials => 3,
-    }
+    Ok(String::from(match retry::decide(status, code, message, &a) {
+        Decision::Done => "0",
+        Decision::Backoff => "1",
+        Decision::FixClock => "2",
+        Decision::RefreshCredentials => "3",
+    }))
 }
 
-/// Whether a method may be sent twice with the same effect ([`retry::is_idempotent`]).
-#[wasm_bindgen(js_name = _idempotent)]
-pub fn idempotent(method: &str) -> bool {
-    retry::is_idempotent(method)
+/// `idempotent`: method. Whether it may be sent twice with the same effect ([`retry::is_idempotent`]).
+pub fn idempotent(f: &mut Fields) -> Result<String> {
+    Ok(yes(retry::is_idempotent(f.str())))
 }
 
-/// Whether a signing name is one of S3's (a Blob body is then sent as UNSIGNED-PAYLOAD).
-#[wasm_bindgen(js_name = _isS3)]
-pub fn is_s3(service: &str) -> bool {
-    crate::sigv4::is_s3(service)
+/// `isS3`: signing name. Whether it is one of S3's (a Blob body is then sent as UNSIGNED-PAYLOAD).
+pub fn is_s3(f: &mut Fields) -> Result<String> {
+    Ok(yes(crate::sigv4::is_s3(f.str())))
 }
 
-/// Milliseconds to wait before attempt `attempt + 1` (full jitter from `random`, a uniform `u32`).
-#[wasm_bindgen(js_name = _backoff)]
-pub fn backoff(attempt: u32, random: u32) -> u32 {
-    retry::backoff_ms(attempt, random)
+/// `backoff`: attempt, random (a uniform `u32`). Milliseconds to wait before attempt `attempt + 1` (full jitter).
+pub fn backoff(f: &mut Fields) -> Result<String> {
+    let attempt = count(f).unwrap_or(1) as u32;
+    let random = count(f).unwrap_or(0) as u32;
+    Ok(decimal(u64::from(retry::backoff_ms(attempt, random)), 1))
 }
 
 /// The coded error of a JSON service's answer: `kind` is `__type` (may be namespaced `com.amazonaws…#Code`) or
@@ -61,239 +68,212 @@ fn json_error(status: u16, kind: &str, message: &str) -> Error {
     Error::service(code.to_owned(), message, status)
 }
 
-/// A failed JSON answer's coded error (as a failure text to throw); `kind` and `message` as [`json_error`].
-#[wasm_bindgen(js_name = _jsonError)]
-pub fn json_error_text(status: u16, kind: &str, message: &str) -> String {
-    failure(&json_error(status, kind, message))
+/// `jsonError`: status, kind, message (see [`json_error`]). A failed JSON answer's coded error (always fails).
+pub fn json_error_step(f: &mut Fields) -> Result<String> {
+    let status = f.int().unwrap_or(0) as u16;
+    Err(json_error(status, f.str(), f.str()))
 }
 
-/// `code\0message` of a failed answer: S3/STS XML `<Code>` and `<Message>` when `text` is XML, otherwise the JSON
-/// fields the JS layer read (`kind`, `message`: see [`json_error`]).
-#[wasm_bindgen(js_name = _errorCode)]
-pub fn error_code(status: u16, text: &str, kind: &str, message: &str) -> String {
+/// `errorCode`: status, kind, message; `text` the answer's body. `code\0message` of a failed answer: S3/STS
+/// XML `<Code>` and `<Message>` when the body is XML, otherwise the JSON fields the JS layer read.
+pub fn error_code(f: &mut Fields, text: &str) -> Result<String> {
+    let status = f.int().unwrap_or(0) as u16;
     if text.trim_start().starts_with('<') {
-        return join(&[&xml::text(text, "Code").unwrap_or_default(), &xml::text(text, "Message").unwrap_or_default()]);
+        return Ok(join(&[&xml::text(text, "Code").unwrap_or_default(), &xml::text(text, "Message").unwrap_or_default()]));
     }
-    let e = json_error(status, kind, message);
-    join(&[&e.code, &e.message])
+    let e = json_error(status, f.str(), f.str());
+    Ok(join(&[&e.code, &e.message]))
 }
 
-/// `host\0service\0region` of a URL (its six fields: [`read_url`]); service and region as standard AWS host
-/// names tell them, `""` when they do not.
-#[wasm_bindgen(js_name = _endpoint)]
-pub fn endpoint_of(url: &str) -> String {
-    answer(read_url(&mut Fields::new(url)).map(|u| {
-        let inferred = endpoint::infer(&u.host);
-        let service = inferred.as_ref().map(|i| i.service.clone()).unwrap_or_default();
-        let region = inferred.and_then(|i| i.region).unwrap_or_default();
-        join(&[&u.host, &service, &region])
-    }))
+/// `endpoint`: the URL's six fields ([`read_url`]). `host\0service\0region`, service and region as standard
+/// AWS host names tell them (`""` when they do not).
+pub fn endpoint_of(f: &mut Fields) -> Result<String> {
+    let u = read_url(f)?;
+    let inferred = endpoint::infer(&u.host);
+    let service = inferred.as_ref().map(|i| i.service.clone()).unwrap_or_default();
+    let region = inferred.and_then(|i| i.region).unwrap_or_default();
+    Ok(join(&[&u.host, &service, &region]))
 }
 
-/// The URL of an object, or the bucket's own URL (ending in `/`). `input`: region, bucket, endpoint,
-/// forcePathStyle flag, `"1"` when a key follows, the key.
-#[wasm_bindgen(js_name = _s3Url)]
-pub fn s3_url(input: &str) -> String {
-    let mut f = Fields::new(input);
+/// `s3Url`: region, bucket, endpoint, forcePathStyle (flag), `"1"` when a key follows, the key. The URL of an
+/// object, or the bucket's own URL (ending in `/`).
+pub fn s3_url(f: &mut Fields) -> Result<String> {
     let (region, bucket, endpoint, force) = (f.str(), f.str(), f.opt(), f.flag());
     let has_key = f.flag() == Some(true);
-    let key = f.str();
-    answer(Config::new(region, bucket, endpoint.map(str::to_owned), force).and_then(|cfg| if has_key { cfg.object_url(key) } else { Ok(cfg.bucket_url()) }))
+    let cfg = Config::new(region, bucket, endpoint.map(str::to_owned), force)?;
+    if has_key {
+        cfg.object_url(f.str())
+    } else {
+        Ok(cfg.bucket_url())
+    }
 }
 
-/// `name=value` pairs as a query string, values encoded as SigV4 does.
-#[wasm_bindgen(js_name = _query)]
-pub fn query(pairs: &str) -> String {
+/// `query`: name/value pairs. A query string, values encoded as SigV4 does.
+pub fn query(f: &mut Fields) -> Result<String> {
     let mut q = String::new();
-    for (name, value) in Fields::new(pairs).pairs() {
+    for (name, value) in f.pairs() {
         s3::push_param(&mut q, &name, &value);
     }
-    q
+    Ok(q)
 }
 
-/// ListObjectsV2's query. `input`: prefix, delimiter, continuationToken, startAfter; `max_keys`: NaN for none.
-#[wasm_bindgen(js_name = _s3ListQuery)]
-pub fn s3_list_query(input: &str, max_keys: f64) -> String {
-    let mut f = Fields::new(input);
+/// `s3ListQuery`: prefix, delimiter, continuationToken, startAfter, maxKeys. ListObjectsV2's query.
+pub fn s3_list_query(f: &mut Fields) -> Result<String> {
     let mut next = || f.opt().map(str::to_owned);
     let (prefix, delimiter, continuation_token, start_after) = (next(), next(), next(), next());
-    let max_keys = whole(max_keys).map(|n| n.min(u64::from(u32::MAX)) as u32);
-    s3::list_query(&ListInput { prefix, delimiter, continuation_token, start_after, max_keys })
+    let max_keys = count(f).map(|n| n.min(u64::from(u32::MAX)) as u32);
+    Ok(s3::list_query(&ListInput { prefix, delimiter, continuation_token, start_after, max_keys }))
 }
 
-/// One ListObjectsV2 answer: isTruncated (`"1"` or `""`), nextContinuationToken, keyCount, the number of common
-/// prefixes, the prefixes, then key, size, etag, lastModified, storageClass of each object.
-#[wasm_bindgen(js_name = _s3List)]
-pub fn s3_list(xml_text: &str) -> String {
-    answer(s3::read_list(xml_text).map(|page| {
-        let (key_count, prefixes) = (decimal(page.key_count, 1), decimal(page.common_prefixes.len() as u64, 1));
-        let mut out: Vec<&str> = vec![if page.is_truncated { "1" } else { "" }, page.next_continuation_token.as_deref().unwrap_or(""), &key_count, &prefixes];
-        out.extend(page.common_prefixes.iter().map(String::as_str));
-        let sizes: Vec<String> = page.contents.iter().map(|o| decimal(o.size, 1)).collect();
-        for (o, size) in page.contents.iter().zip(&sizes) {
-            out.extend([o.key.as_str(), size, &o.etag, &o.last_modified, o.storage_class.as_deref().unwrap_or("")]);
+/// `s3List`: `text` the answer. One ListObjectsV2 page: isTruncated (`"1"` or `""`), nextContinuationToken,
+/// keyCount, the number of common prefixes, the prefixes, then key, size, etag, lastModified, storageClass of
+/// each object.
+pub fn s3_list(text: &str) -> Result<String> {
+    let page = s3::read_list(text)?;
+    let (key_count, prefixes) = (decimal(page.key_count, 1), decimal(page.common_prefixes.len() as u64, 1));
+    let truncated = yes(page.is_truncated);
+    let mut out: Vec<&str> = vec![&truncated, page.next_continuation_token.as_deref().unwrap_or(""), &key_count, &prefixes];
+    out.extend(page.common_prefixes.iter().map(String::as_str));
+    let sizes: Vec<String> = page.contents.iter().map(|o| decimal(o.size, 1)).collect();
+    for (o, size) in page.contents.iter().zip(&sizes) {
+        out.extend([o.key.as_str(), size, &o.etag, &o.last_modified, o.storage_class.as_deref().unwrap_or("")]);
+    }
+    Ok(join(&out))
+}
+
+/// `s3Error`: status; `text` the answer. S3's coded error (always fails).
+pub fn s3_error(f: &mut Fields, text: &str) -> Result<String> {
+    Err(s3::read_error(f.int().unwrap_or(0) as u16, text))
+}
+
+/// `s3Parts`: total bytes, part size (empty: the default; raised to S3's minimum). The byte ranges of a
+/// multipart upload: `start0\0end0\0start1\0end1...`.
+pub fn s3_parts(f: &mut Fields) -> Result<String> {
+    let total = count(f).unwrap_or(0);
+    let size = count(f).unwrap_or(s3::DEFAULT_PART_SIZE);
+    let ranges: Vec<String> = s3::plan_parts(total, size.max(s3::MIN_PART_SIZE)).iter().flat_map(|&(a, b)| [decimal(a, 1), decimal(b, 1)]).collect();
+    Ok(join(&ranges.iter().map(String::as_str).collect::<Vec<_>>()))
+}
+
+/// `s3UploadId`: `text` CreateMultipartUpload's answer. The upload id.
+pub fn s3_upload_id(text: &str) -> Result<String> {
+    s3::read_upload_id(text)
+}
+
+/// `s3CompleteBody`: the parts' ETags, in part order. CompleteMultipartUpload's body.
+pub fn s3_complete_body(f: &mut Fields) -> Result<String> {
+    let mut parts: Vec<(u32, String)> = Vec::new();
+    loop {
+        match f.opt() {
+            Some(etag) => parts.push((parts.len() as u32 + 1, etag.to_owned())),
+            None => return Ok(s3::complete_body(&parts)),
         }
-        join(&out)
-    }))
+    }
 }
 
-/// S3's coded error for a failed answer (a failure text to throw).
-#[wasm_bindgen(js_name = _s3Error)]
-pub fn s3_error(status: u16, xml_text: &str) -> String {
-    failure(&s3::read_error(status, xml_text))
-}
-
-/// The byte ranges of a multipart upload: `start0\0end0\0start1\0end1...`. `part_size` negative: the default.
-#[wasm_bindgen(js_name = _s3Parts)]
-pub fn s3_parts(total: f64, part_size: f64) -> String {
-    // Fractions are dropped; a given size is raised to S3's minimum.
-    let bytes = |n: f64| (n >= 0.0 && n.is_finite()).then_some(n as u64);
-    let size = bytes(part_size).unwrap_or(s3::DEFAULT_PART_SIZE);
-    let ranges: Vec<String> = s3::plan_parts(bytes(total).unwrap_or(0), size.max(s3::MIN_PART_SIZE))
-        .iter()
-        .flat_map(|&(a, b)| [decimal(a, 1), decimal(b, 1)])
-        .collect();
-    join(&ranges.iter().map(String::as_str).collect::<Vec<_>>())
-}
-
-/// CreateMultipartUpload's answer: the upload id.
-#[wasm_bindgen(js_name = _s3UploadId)]
-pub fn s3_upload_id(xml_text: &str) -> String {
-    answer(s3::read_upload_id(xml_text))
-}
-
-/// CompleteMultipartUpload's body for the parts' ETags (`"\0"`-joined, in part order).
-#[wasm_bindgen(js_name = _s3CompleteBody)]
-pub fn s3_complete_body(etags: &str) -> String {
-    let parts: Vec<(u32, String)> = etags.split('\0').enumerate().map(|(i, e)| (i as u32 + 1, e.to_owned())).collect();
-    s3::complete_body(&parts)
-}
-
-/// CompleteMultipartUpload's answer (which can be an error inside a 200): the object's ETag.
-#[wasm_bindgen(js_name = _s3Completed)]
-pub fn s3_completed(xml_text: &str) -> String {
-    answer(s3::read_complete(xml_text))
+/// `s3Completed`: `text` CompleteMultipartUpload's answer (which can be an error inside a 200). The ETag.
+pub fn s3_completed(text: &str) -> Result<String> {
+    s3::read_complete(text)
 }
 
 // --- Identity pools (the JS layer's IdentityPool, pkg-config/identity-pool.js) ------------------------------
 
-/// A pool's `endpoint\0stsEndpoint\0identityKey\0credentialsKey`, after checking the region and the pool id.
-/// `input`: region, identityPoolId, endpoint, stsEndpoint.
-#[wasm_bindgen(js_name = _ipConfig)]
-pub fn ip_config(input: &str) -> String {
-    let mut f = Fields::new(input);
-    let (region, pool) = (f.str(), f.str());
-    answer(PoolConfig::new(region, pool).map(|mut cfg| {
-        cfg.endpoint = f.opt().map(str::to_owned);
-        cfg.sts_endpoint = f.opt().map(str::to_owned);
-        join(&[&cfg.endpoint(), &cfg.sts_endpoint(), &cfg.storage_key(), &cfg.credentials_key()])
-    }))
+/// `ipConfig`: region, identityPoolId, endpoint, stsEndpoint. After checking the region and the pool id:
+/// `endpoint\0stsEndpoint\0identityKey\0credentialsKey`.
+pub fn ip_config(f: &mut Fields) -> Result<String> {
+    let mut cfg = PoolConfig::new(f.str(), f.str())?;
+    cfg.endpoint = f.opt().map(str::to_owned);
+    cfg.sts_endpoint = f.opt().map(str::to_owned);
+    Ok(join(&[&cfg.endpoint(), &cfg.sts_endpoint(), &cfg.storage_key(), &cfg.credentials_key()]))
 }
 
-/// `X-Amz-Target\0JSON body` of GetId, GetCredentialsForIdentity or GetOpenIdToken. `input`: region,
-/// identityPoolId, operation, identity id (unused by GetId), then the `Logins` provider/token pairs.
-#[wasm_bindgen(js_name = _ipCall)]
-pub fn ip_call(input: &str) -> String {
-    let mut f = Fields::new(input);
-    let (region, pool, operation, id) = (f.str(), f.str(), f.str(), f.str());
+/// `ipCall`: region, identityPoolId, operation, identity id (unused by GetId), then the `Logins`
+/// provider/token pairs. `X-Amz-Target\0JSON body` of GetId, GetCredentialsForIdentity or GetOpenIdToken.
+pub fn ip_call(f: &mut Fields) -> Result<String> {
+    let cfg = PoolConfig::new(f.str(), f.str())?;
+    let (operation, id) = (f.str(), f.str());
     let logins = f.pairs();
-    answer(PoolConfig::new(region, pool).map(|cfg| {
-        let call = match operation {
-            "GetId" => cfg.get_id(&logins),
-            "GetOpenIdToken" => cfg.get_open_id_token(id, &logins),
-            _ => cfg.get_credentials_for_identity(id, &logins),
-        };
-        join(&[&cat(&[ip::TARGET_PREFIX, call.operation]), &call.body])
-    }))
+    let call = match operation {
+        "GetId" => cfg.get_id(&logins),
+        "GetOpenIdToken" => cfg.get_open_id_token(id, &logins),
+        _ => cfg.get_credentials_for_identity(id, &logins),
+    };
+    Ok(join(&[&cat(&[ip::TARGET_PREFIX, call.operation]), &call.body]))
 }
 
-/// The `Logins` key of a token's issuer.
-#[wasm_bindgen(js_name = _ipLoginKey)]
-pub fn ip_login_key(issuer: &str) -> String {
-    ip::login_key(issuer)
+/// `ipLoginKey`: a token's issuer. Its `Logins` key.
+pub fn ip_login_key(f: &mut Fields) -> Result<String> {
+    Ok(ip::login_key(f.str()))
 }
 
-/// The form body of STS AssumeRoleWithWebIdentity (basic flow); `duration_seconds` NaN for the default.
-#[wasm_bindgen(js_name = _stsForm)]
-pub fn sts_form(role_arn: &str, token: &str, duration_seconds: f64) -> String {
-    let duration = whole(duration_seconds).map(|n| n.min(u64::from(u32::MAX)) as u32);
-    ip::assume_role_with_web_identity(role_arn, "cognito-fetch", token, duration)
+/// `stsForm`: role ARN, durationSeconds (empty: the default); `text` the OpenID token. The form body of STS
+/// AssumeRoleWithWebIdentity (basic flow).
+pub fn sts_form(f: &mut Fields, token: &str) -> Result<String> {
+    let role = f.str();
+    let duration = count(f).map(|n| n.min(u64::from(u32::MAX)) as u32);
+    Ok(ip::assume_role_with_web_identity(role, "cognito-fetch", token, duration))
 }
 
-/// STS's answer: `accessKeyId\0secretAccessKey\0sessionToken\0expiration` (Unix seconds), or its failure.
-#[wasm_bindgen(js_name = _stsAnswer)]
-pub fn sts_answer(status: u16, xml_text: &str) -> String {
-    answer(ip::read_sts_answer(status, xml_text).map(|c| {
-        let exp = c.expiration.max(0) as u64;
-        join(&[&c.access_key_id, &c.secret_access_key, &c.session_token, &decimal(exp, 1)])
-    }))
+/// `stsAnswer`: status; `text` the answer. `accessKeyId\0secretAccessKey\0sessionToken\0expiration` (Unix
+/// seconds), or STS's coded error.
+pub fn sts_answer(f: &mut Fields, text: &str) -> Result<String> {
+    let c = ip::read_sts_answer(f.int().unwrap_or(0) as u16, text)?;
+    Ok(join(&[&c.access_key_id, &c.secret_access_key, &c.session_token, &int_text(c.expiration)]))
 }
 
-/// Whether credentials issued at `issued_at` and expiring at `expiration` should be replaced at `server_now`
-/// (Unix seconds on the server's clock).
-#[wasm_bindgen(js_name = _ipNeedsRefresh)]
-pub fn ip_needs_refresh(issued_at: f64, expiration: f64, server_now: f64) -> bool {
-    ip::needs_refresh(issued_at as i64, expiration as i64, server_now as i64)
+/// `ipNeedsRefresh`: issued at, expiration, now (Unix seconds, the server's clock). Whether the credentials
+/// should be replaced.
+pub fn ip_needs_refresh(f: &mut Fields) -> Result<String> {
+    let [issued_at, expiration, server_now] = [0; 3].map(|_| f.int().unwrap_or(0));
+    Ok(yes(ip::needs_refresh(issued_at, expiration, server_now)))
 }
 
-/// Whether an error means the remembered identity id is stale (drop it, get a new one, once).
-#[wasm_bindgen(js_name = _ipStale)]
-pub fn ip_stale(code: &str) -> bool {
-    ip::is_stale_identity(code)
+/// `ipStale`: an error code. Whether it means the remembered identity id is stale (get a new one, once).
+pub fn ip_stale(f: &mut Fields) -> Result<String> {
+    Ok(yes(ip::is_stale_identity(f.str())))
 }
 
-/// The stored identity-id record.
-#[wasm_bindgen(js_name = _ipIdentityRecord)]
-pub fn ip_identity_record(identity_id: &str, principal: &str) -> String {
-    ip::identity_record(identity_id, principal)
+/// `ipIdentityRecord`: identity id, principal. The stored identity-id record.
+pub fn ip_identity_record(f: &mut Fields) -> Result<String> {
+    Ok(ip::identity_record(f.str(), f.str()))
 }
 
-/// The stored credentials record (when persisting is on). `input`: accessKeyId, secretAccessKey, sessionToken,
-/// identity id, principal; times in Unix seconds.
-#[wasm_bindgen(js_name = _ipCredentialsRecord)]
-pub fn ip_credentials_record(input: &str, expiration: f64, issued_at: f64) -> String {
-    let mut f = Fields::new(input);
+/// `ipCredentialsRecord`: accessKeyId, secretAccessKey, sessionToken, expiration, issued at (Unix seconds),
+/// identity id, principal. The stored credentials record (when persisting is on).
+pub fn ip_credentials_record(f: &mut Fields) -> Result<String> {
     let [access_key_id, secret_access_key, session_token] = [0; 3].map(|_| f.str().to_owned());
-    let c = ip::Credentials { access_key_id, secret_access_key, session_token, expiration: expiration as i64 };
-    ip::credentials_record(&c, issued_at as i64, f.str(), f.str())
+    let expiration = f.int().unwrap_or(0);
+    let issued_at = f.int().unwrap_or(0);
+    let c = ip::Credentials { access_key_id, secret_access_key, session_token, expiration };
+    Ok(ip::credentials_record(&c, issued_at, f.str(), f.str()))
 }
 
-/// The claims of a JWT: its payload's JSON text (`""` when it is not a JWT), for `JSON.parse`.
-#[wasm_bindgen(js_name = _claims)]
-pub fn claims(token: &str) -> String {
-    token
-        .split('.')
-        .nth(1)
-        .and_then(|payload| crate::base64::decode_url(payload).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
-}
-
-/// SHA-256 of a string, as hex.
-#[wasm_bindgen(js_name = _sha256Hex)]
-pub fn sha256_hex(text: &str) -> String {
-    crate::sigv4::encode::hex(&crate::digest::sha256(text.as_bytes()))
+/// `sha256Hex`: `text`. Its SHA-256, as hex.
+pub fn sha256_hex(text: &str) -> Result<String> {
+    Ok(crate::sigv4::encode::hex(&crate::digest::sha256(text.as_bytes())))
 }
 
 // --- User pools (the JS layer's UserPool, pkg-config/user-pool.js) -----------------------------------------
 
-/// `default endpoint\0storage key` of an app client, after checking the region, pool id and client id.
-/// `input`: region, userPoolId, clientId.
-#[wasm_bindgen(js_name = _upConfig)]
-pub fn up_config(input: &str) -> String {
-    let mut f = Fields::new(input);
-    answer(UpConfig::new(f.str(), f.str(), f.str()).map(|cfg| join(&[&cfg.endpoint(), &cfg.storage_key()])))
+/// `upConfig`: region, userPoolId, clientId. After checking them: `default endpoint\0storage key`.
+pub fn up_config(f: &mut Fields) -> Result<String> {
+    let cfg = UpConfig::new(f.str(), f.str(), f.str())?;
+    Ok(join(&[&cfg.endpoint(), &cfg.storage_key()]))
 }
 
-fn up_call_inner(client: &str, operation: &str, a: &str, maps: [&str; 3]) -> Result<String> {
-    let a: Vec<&str> = a.split('\0').collect();
+/// `upCall`: operation, region, userPoolId, clientId, clientSecret (or ""), then four lists (each its length
+/// first): the operation's strings in the order below ("" for an absent optional one), and three name/value
+/// maps (signUp: attributes, validation data, metadata; otherwise the first is the metadata or attributes).
+/// `X-Amz-Target\0JSON body` of one Cognito user-pool call.
+pub fn up_call(f: &mut Fields) -> Result<String> {
+    let operation = f.str();
+    let mut cfg = UpConfig::new(f.str(), f.str(), f.str())?;
+    cfg.client_secret = f.opt().map(str::to_owned);
+    let a = f.list();
+    let [meta, validation, client_meta] = [0; 3].map(|_| pairs_of(&f.list()));
     let get = |i: usize| a.get(i).copied().unwrap_or("");
     let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
-    let rest = |i: usize| a.get(i..).map(|r| Fields::new(&join(r)).pairs()).unwrap_or_default();
-    let mut c = Fields::new(client);
-    let mut cfg = UpConfig::new(c.str(), c.str(), c.str())?;
-    cfg.client_secret = c.opt().map(str::to_owned);
-    let [meta, validation, client_meta] = maps.map(|m| Fields::new(m).pairs());
+    let rest = |i: usize| pairs_of(a.get(i..).unwrap_or(&[]));
     let call = match operation {
         "USER_SRP_AUTH" => cfg.initiate_srp(get(0), get(1), &meta),
         "USER_PASSWORD_AUTH" => cfg.initiate_password(get(0), get(1), &meta),
@@ -343,63 +323,55 @@ fn up_call_inner(client: &str, operation: &str, a: &str, maps: [&str; 3]) -> Res
     Ok(join(&[&cat(&[user_pool::TARGET_PREFIX, call.operation]), &call.body]))
 }
 
-/// `X-Amz-Target\0JSON body` of one Cognito user-pool call. `client`: region, userPoolId, clientId,
-/// clientSecret (or ""); `a`: the operation's strings, in the order above ("" for an absent optional one);
-/// `m0`..`m2`: name/value maps (signUp: attributes, validation data, metadata; otherwise `m0` is the metadata).
-#[wasm_bindgen(js_name = _upCall)]
-pub fn up_call(client: &str, operation: &str, a: &str, m0: &str, m1: &str, m2: &str) -> String {
-    answer(up_call_inner(client, operation, a, [m0, m1, m2]))
-}
-
-/// What an InitiateAuth / RespondToAuthChallenge answer means ([`steps::next`]): `"DONE"` (tokens),
-/// `"PASSWORD_VERIFIER"` (the library answers it), or Amplify's `signInStep` for a challenge the user answers.
-/// `challenge`: `ChallengeName` or "".
-#[wasm_bindgen(js_name = _upNext)]
-pub fn up_next(challenge: &str, has_tokens: bool) -> String {
-    let tokens = has_tokens.then(|| Tokens { id_token: String::new(), access_token: String::new(), refresh_token: None, expires_in: 0 });
-    let reply = Reply { challenge: Some(challenge.to_owned()).filter(|c| !c.is_empty()), tokens, ..Reply::default() };
-    answer(steps::next(&reply).map(|next| {
-        String::from(match next {
-            Next::Done(_) => "DONE",
-            Next::PasswordVerifier => "PASSWORD_VERIFIER",
-            Next::Ask(p) => p.step,
-        })
+/// `upNext`: ChallengeName (or ""), `"1"` when the answer has tokens. What an InitiateAuth /
+/// RespondToAuthChallenge answer means ([`steps::next`]): `"DONE"`, `"PASSWORD_VERIFIER"` (the library answers
+/// it), or Amplify's `signInStep` for a challenge the user answers.
+pub fn up_next(f: &mut Fields) -> Result<String> {
+    let challenge = f.opt().map(str::to_owned);
+    let tokens = (f.flag() == Some(true)).then(|| Tokens { id_token: String::new(), access_token: String::new(), refresh_token: None, expires_in: 0 });
+    let reply = Reply { challenge, tokens, ..Reply::default() };
+    Ok(String::from(match steps::next(&reply)? {
+        Next::Done(_) => "DONE",
+        Next::PasswordVerifier => "PASSWORD_VERIFIER",
+        Next::Ask(p) => p.step,
     }))
 }
 
-/// `ChallengeResponses` name/value pairs (without USERNAME / SECRET_HASH) for the user's answer to `challenge`;
-/// `attributes`: required attributes' name/value pairs sent with a new password.
-#[wasm_bindgen(js_name = _upResponses)]
-pub fn up_responses(challenge: &str, answer_text: &str, attributes: &str) -> String {
-    answer(steps::responses(challenge, answer_text, &Fields::new(attributes).pairs()).map(|out| join_pairs(&out)))
+/// `upResponses`: challenge, then the required attributes' name/value pairs sent with a new password; `text` the
+/// user's answer. `ChallengeResponses` name/value pairs (without USERNAME / SECRET_HASH).
+pub fn up_responses(f: &mut Fields, answer: &str) -> Result<String> {
+    let challenge = f.str();
+    Ok(join_pairs(&steps::responses(challenge, answer, &f.pairs())?))
 }
 
-/// The session record to store, from fresh tokens. `input`: clientId, username, idToken, accessToken,
-/// refreshToken. `expiresAt` from the access token's `exp` (`token_exp`, NaN when unreadable) or `expires_in`,
-/// on the server's clock (`clock_offset`, seconds).
-#[wasm_bindgen(js_name = _upRecord)]
-pub fn up_record(input: &str, expires_in: f64, token_exp: f64, local_now: f64, clock_offset: f64) -> String {
-    let mut f = Fields::new(input);
+/// `upRecord`: clientId, username, idToken, accessToken, refreshToken, ExpiresIn, the access token's `exp`
+/// (empty when unreadable), local now, clock offset (seconds). The session record to store, `expiresAt` on the
+/// server's clock.
+pub fn up_record(f: &mut Fields) -> Result<String> {
     let (client_id, username) = (f.str(), f.str());
-    let tokens = Tokens { id_token: f.str().to_owned(), access_token: f.str().to_owned(), refresh_token: None, expires_in: expires_in as i64 };
-    let exp = token_exp.is_finite().then_some(token_exp as i64);
-    Session::from_tokens(username, &tokens, f.str(), exp, local_now as i64, clock_offset as i64).record(client_id)
+    let [id_token, access_token] = [0; 2].map(|_| f.str().to_owned());
+    let refresh_token = f.str();
+    let tokens = Tokens { id_token, access_token, refresh_token: None, expires_in: f.int().unwrap_or(0) };
+    let exp = f.int();
+    let [local_now, clock_offset] = [0; 2].map(|_| f.int().unwrap_or(0));
+    Ok(Session::from_tokens(username, &tokens, refresh_token, exp, local_now, clock_offset).record(client_id))
 }
 
-/// Whether a session expiring at `expires_at` (server clock) should be refreshed now.
-#[wasm_bindgen(js_name = _upNeedsRefresh)]
-pub fn up_needs_refresh(expires_at: f64, clock_offset: f64, local_now: f64) -> bool {
-    session::needs_refresh(expires_at as i64, clock_offset as i64, local_now as i64)
+/// `upNeedsRefresh`: expiresAt (server clock), clock offset, local now (seconds). Whether to refresh now.
+pub fn up_needs_refresh(f: &mut Fields) -> Result<String> {
+    let [expires_at, clock_offset, local_now] = [0; 3].map(|_| f.int().unwrap_or(0));
+    Ok(yes(session::needs_refresh(expires_at, clock_offset, local_now)))
 }
 
-/// The clock offset (server minus local, seconds) from an answer's `Date` (Unix seconds, NaN when absent).
-#[wasm_bindgen(js_name = _upClockOffset)]
-pub fn up_clock_offset(server_date: f64, local_now: f64, previous: f64) -> f64 {
-    session::clock_offset(server_date.is_finite().then_some(server_date as i64), local_now as i64, previous as i64) as f64
+/// `upClockOffset`: the answer's `Date` (Unix seconds, empty when absent), local now, previous offset. The clock
+/// offset (server minus local, seconds).
+pub fn up_clock_offset(f: &mut Fields) -> Result<String> {
+    let server_date = f.int();
+    let [local_now, previous] = [0; 2].map(|_| f.int().unwrap_or(0));
+    Ok(int_text(session::clock_offset(server_date, local_now, previous)))
 }
 
-/// The `otpauth://` URI of a TOTP secret.
-#[wasm_bindgen(js_name = _totpUri)]
-pub fn totp_uri(issuer: &str, account: &str, secret: &str) -> String {
-    user_pool::totp_uri(issuer, account, secret)
+/// `totpUri`: issuer, account, secret. The `otpauth://` URI of a TOTP secret.
+pub fn totp_uri(f: &mut Fields) -> Result<String> {
+    Ok(user_pool::totp_uri(f.str(), f.str(), f.str()))
 }
