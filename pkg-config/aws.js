@@ -6,11 +6,12 @@ import {
   fail, invalid, isObject, optString, optBool, optNum, backOff, amzDate, send, text, pairsOf, serverDate, parseObject, jsonErrorFields,
   jsonAnswer, step, stepFields, stepError,
 } from './io.js';
-import { signRequest, presignUrl, urlFields } from './sigv4.js';
+import { signRequest, presignUrl, urlFields, bodyKind } from './sigv4.js';
 import { marshallFlags, marshallRequest, unmarshallAnswer } from './dynamodb.js';
 
 /** Beyond this, the device clock is treated as wrong and the server's `Date` is used for signing. */
 const SKEW_TOLERANCE_MS = 60000;
+/** Checked here too, before credentials are fetched for a URL that could not be made (the signer checks again). */
 const MAX_PRESIGN_SECONDS = 604800;
 
 function readCreds(c) {
@@ -18,13 +19,6 @@ function readCreds(c) {
   if (!isObject(c) || typeof c.accessKeyId !== 'string' || !c.accessKeyId || typeof c.secretAccessKey !== 'string' || !c.secretAccessKey) throw missing();
   if (c.sessionToken != null && typeof c.sessionToken !== 'string') throw fail('MissingCredentials', 'credentials.sessionToken must be a string');
   return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken ?? undefined };
-}
-
-/** What `read_body` in the Rust core accepts: bytes it can hash now, or a Blob / stream ('opaque'). */
-function bodyKind(b) {
-  if (b == null || typeof b === 'string' || b instanceof ArrayBuffer || ArrayBuffer.isView(b)) return 'bytes';
-  if (isObject(b) && (typeof b.arrayBuffer === 'function' || typeof b.getReader === 'function')) return 'opaque';
-  throw fail('InvalidBody', 'body must be a string, an ArrayBuffer, a typed array, a Blob or null');
 }
 
 /** `[body to send, data to hash or null for UNSIGNED-PAYLOAD]`; a Blob is read when it must be hashed. */

@@ -17,14 +17,18 @@ export function urlFields(s) {
   return [u.protocol, u.username || u.password ? '1' : '', u.host, u.hostname, u.pathname, u.search];
 }
 
+/** What a body is to the signer: `'bytes'` it can hash now (string, ArrayBuffer, view, none), or `'opaque'` (a
+ *  Blob or stream, whose hash cannot be computed synchronously). */
+export function bodyKind(b) {
+  if (b == null || typeof b === 'string' || bytesOf(b)) return 'bytes';
+  if (isObject(b) && (typeof b.arrayBuffer === 'function' || typeof b.getReader === 'function')) return 'opaque';
+  throw fail('InvalidBody', 'body must be a string, an ArrayBuffer, a typed array, a Blob or null');
+}
+
 /** `[bytes to hash, "1" for a Blob or stream]` of a body. */
 function bodyOf(b) {
-  if (b == null) return [EMPTY, ''];
-  if (typeof b === 'string') return [encoder.encode(b), ''];
-  const bytes = bytesOf(b);
-  if (bytes) return [bytes, ''];
-  if (isObject(b) && (typeof b.arrayBuffer === 'function' || typeof b.getReader === 'function')) return [EMPTY, '1'];
-  throw fail('InvalidBody', 'body must be a string, an ArrayBuffer, a typed array, a Blob or null');
+  if (bodyKind(b) === 'opaque') return [EMPTY, '1'];
+  return [b == null ? EMPTY : typeof b === 'string' ? encoder.encode(b) : bytesOf(b), ''];
 }
 
 function credentialsOf(c) {
