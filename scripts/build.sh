@@ -14,7 +14,7 @@ rm -rf pkg
 wasm-pack --quiet build --release --target web --out-dir pkg --out-name cognito_fetch -- --no-default-features
 # Features the Rust 1.95 wasm32 target emits by default; wasm-opt must be told explicitly.
 WASM_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int
-  --enable-reference-types --enable-multivalue)
+  --enable-reference-types --enable-multivalue --enable-simd)
 echo "[build] wasm-opt -Oz" >&2
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" \
   pkg/cognito_fetch_bg.wasm -o pkg/cognito_fetch_bg.wasm

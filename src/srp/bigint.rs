@@ -1,9 +1,11 @@
 //! Fixed-size modular arithmetic for SRP's 3072-bit group. Numbers are 110 little-endian limbs of 28 bits
 //! (3080 bits). With 28-bit limbs a product is below 2^56, so a column of up to 220 products still fits in a
-//! u64: multiplication and Montgomery reduction are fused column by column (product scanning), and the inner
-//! loops are a multiply and an add with no carry handling (measured: ~10% faster in V8's wasm than 32-bit
-//! limbs with carry chains; ~23 ms per login). Exponentiation uses a fixed 4-bit window whose table entry is chosen by masking every entry;
-//! no branch, memory access or loop bound depends on a secret value, only on public lengths.
+//! u64: multiplication and Montgomery reduction are fused column by column (product scanning), and each column
+//! is a pair of dot products with no carry handling ([`dot`], one factor's limbs kept reversed so both run
+//! forwards). The wasm32 build uses WebAssembly SIMD there, four 32x32->64-bit products per step: a login's
+//! arithmetic went from ~19 ms to ~9.5 ms in Chromium. Exponentiation uses a fixed 4-bit window whose table entry
+//! is chosen by masking every entry; no branch, memory access or loop bound depends on a secret value, only on
+//! public lengths.
 //!
 //! Indexing below is into fixed-size arrays by counters bounded by the same constants, so the compiler proves
 //! every index in range: in the release wasm no bounds-check panic path leads back to this module (checked with
@@ -126,6 +128,60 @@ impl Num {
     }
 }
 
+/// The limbs in reverse order.
+fn reversed(x: &[u32; LIMBS]) -> [u32; LIMBS] {
+    let mut out = [0u32; LIMBS];
+    for i in 0..LIMBS {
+        out[i] = x[LIMBS - 1 - i];
+    }
+    out
+}
+
+/// `sum(x[t] * y[t])` over the shorter length: a column of a product, with one factor's limbs reversed so that
+/// both run forwards. Each product is below 2^56 and a column has at most 110, so the sum fits a u64. The loop
+/// bounds are public lengths only.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn dot(x: &[u32], y: &[u32]) -> u64 {
+    x.iter().zip(y).map(|(&a, &b)| u64::from(a) * u64::from(b)).sum()
+}
+
+/// [`dot`] with wasm's 128-bit SIMD: four 32x32->64-bit products per step (`u64x2.extmul_{low,high}_u32x4`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn dot(x: &[u32], y: &[u32]) -> u64 {
+    use core::arch::wasm32::{i64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane, u64x2_splat, v128_load};
+    let len = x.len().min(y.len());
+    let whole = len - len % 4;
+    let (xp, yp) = (x.as_ptr(), y.as_ptr());
+    let mut v = u64x2_splat(0);
+    let mut t = 0;
+    // A plain counted loop: iterator adapters are not inlined at opt-level "z", and a call per step costs more
+    // than the products.
+    let mut w = u64x2_splat(0);
+    while t + 8 <= whole {
+        // SAFETY: t + 8 <= whole <= len, which both slices have: each load reads 4 u32s (16 bytes) inside them;
+        // v128.load needs no alignment.
+        let (a, b, c, d) = unsafe { (v128_load(xp.add(t).cast()), v128_load(yp.add(t).cast()), v128_load(xp.add(t + 4).cast()), v128_load(yp.add(t + 4).cast())) };
+        v = i64x2_add(v, i64x2_add(u64x2_extmul_low_u32x4(a, b), u64x2_extmul_high_u32x4(a, b)));
+        w = i64x2_add(w, i64x2_add(u64x2_extmul_low_u32x4(c, d), u64x2_extmul_high_u32x4(c, d)));
+        t += 8;
+    }
+    v = i64x2_add(v, w);
+    if t < whole {
+        // SAFETY: as above, for the last 4.
+        let (a, b) = unsafe { (v128_load(xp.add(t).cast()), v128_load(yp.add(t).cast())) };
+        v = i64x2_add(v, i64x2_add(u64x2_extmul_low_u32x4(a, b), u64x2_extmul_high_u32x4(a, b)));
+        t += 4;
+    }
+    let mut rest = 0u64;
+    while t < len {
+        rest += u64::from(x[t]) * u64::from(y[t]);
+        t += 1;
+    }
+    u64x2_extract_lane::<0>(v) + u64x2_extract_lane::<1>(v) + rest
+}
+
 /// An odd modulus `n` with `2^3071 < n < 2^3072`, ready for Montgomery arithmetic (`R = 2^3080`).
 pub struct Modulus {
     n: Num,
@@ -135,6 +191,8 @@ pub struct Modulus {
     r1: Num,
     /// `R^2 mod n`: multiplying by it converts into Montgomery form.
     r2: Num,
+    /// `n`'s limbs in reverse order (the partners of a column's terms, in step: see [`dot`]).
+    nrev: [u32; LIMBS],
 }
 
 impl Modulus {
@@ -147,7 +205,7 @@ impl Modulus {
         let mut top = Num::ZERO;
         top.0[LIMBS - 1] = 1 << (3072 - LIMB_BITS * (LIMBS as u32 - 1));
         let (r72, _) = top.sub(&n);
-        let mut m = Modulus { n, n0inv: inv.wrapping_neg() & MASK as u32, r1: r72, r2: r72 };
+        let mut m = Modulus { n, n0inv: inv.wrapping_neg() & MASK as u32, r1: r72, r2: r72, nrev: reversed(&n.0) };
         let mut r1 = r72;
         for _ in 0..8 {
             r1 = m.add_mod(&r1, &r1);
@@ -191,42 +249,50 @@ impl Modulus {
         d.select(&fixed, !mask_if_zero(borrow))
     }
 
-    /// Montgomery product `a * b / R mod n`, for `a, b < n`, by columns. Column sums stay below
+    /// Montgomery product `a * b / R mod n`, for `a, b < n`, by columns: column `i` is the dot product of
+    /// `a[..]` with `b` reversed, plus that of `m[..]` with `n` reversed ([`dot`]). Column sums stay below
     /// 220 * 2^56 + 2^36 < 2^64: at most 110 products of each kind (a*b and m*n), each below 2^56.
     pub fn mont_mul(&self, a: &Num, b: &Num) -> Num {
-        let (a, b, n) = (&a.0, &b.0, &self.n.0);
+        let (a, n) = (&a.0, &self.n.0);
+        let brev = reversed(&b.0);
+        let b0 = u64::from(b.0[0]);
         let mut m = [0u32; LIMBS];
         let mut acc = 0u64;
         for i in 0..LIMBS {
-            for j in 0..i {
-                acc += u64::from(a[j]) * u64::from(b[i - j]) + u64::from(m[j]) * u64::from(n[i - j]);
-            }
-            acc += u64::from(a[i]) * u64::from(b[0]);
+            // Column i: a[j] * b[i - j] and m[j] * n[i - j] for j < i; b[i - j] is brev[LIMBS - 1 - i + j].
+            let r = LIMBS - 1 - i;
+            acc += dot(&a[..i], &brev[r..r + i]) + dot(&m[..i], &self.nrev[r..r + i]);
+            acc += u64::from(a[i]) * b0;
             m[i] = (acc as u32).wrapping_mul(self.n0inv) & MASK as u32;
             acc += u64::from(m[i]) * u64::from(n[0]);
             acc >>= LIMB_BITS;
         }
-        self.finish(&m, acc, |i, j| u64::from(a[j]) * u64::from(b[i - j]))
+        let mut r = Num::ZERO;
+        for i in LIMBS..2 * LIMBS {
+            // j from i + 1 - LIMBS to LIMBS - 1, whose partners start at brev[0].
+            let lo = i + 1 - LIMBS;
+            acc += dot(&a[lo..], &brev[..LIMBS - lo]) + dot(&m[lo..], &self.nrev[..LIMBS - lo]);
+            r.0[i - LIMBS] = (acc & MASK) as u32;
+            acc >>= LIMB_BITS;
+        }
+        self.reduce_once(&r)
     }
 
     /// Montgomery square `a * a / R mod n`: each cross product `a[j]*a[k]`, `j < k`, is computed once and
     /// doubled. Bound: 2 * 55 products + a square + 110 reduction products, each below 2^56: below 2^64.
     pub fn mont_sqr(&self, a: &Num) -> Num {
         let (a, n) = (&a.0, &self.n.0);
+        let arev = reversed(a);
         let mut m = [0u32; LIMBS];
         let mut acc = 0u64;
         for i in 0..LIMBS {
-            let mut cross = 0u64;
-            for j in 0..i.div_ceil(2) {
-                cross += u64::from(a[j]) * u64::from(a[i - j]);
-            }
-            acc += 2 * cross;
+            let r = LIMBS - 1 - i;
+            let half = i.div_ceil(2);
+            acc += 2 * dot(&a[..half], &arev[r..r + half]);
             if i % 2 == 0 {
                 acc += u64::from(a[i / 2]) * u64::from(a[i / 2]);
             }
-            for j in 0..i {
-                acc += u64::from(m[j]) * u64::from(n[i - j]);
-            }
+            acc += dot(&m[..i], &self.nrev[r..r + i]);
             m[i] = (acc as u32).wrapping_mul(self.n0inv) & MASK as u32;
             acc += u64::from(m[i]) * u64::from(n[0]);
             acc >>= LIMB_BITS;
@@ -235,32 +301,12 @@ impl Modulus {
         let mut r = Num::ZERO;
         for i in LIMBS..2 * LIMBS {
             let lo = i + 1 - LIMBS;
-            let mut cross = 0u64;
-            for j in lo..i.div_ceil(2) {
-                cross += u64::from(a[j]) * u64::from(a[i - j]);
-            }
-            acc += 2 * cross;
+            let half = i.div_ceil(2).max(lo);
+            acc += 2 * dot(&a[lo..half], &arev[..half - lo]);
             if i % 2 == 0 && i / 2 < LIMBS {
                 acc += u64::from(a[i / 2]) * u64::from(a[i / 2]);
             }
-            for j in lo..LIMBS {
-                acc += u64::from(m[j]) * u64::from(n[i - j]);
-            }
-            r.0[i - LIMBS] = (acc & MASK) as u32;
-            acc >>= LIMB_BITS;
-        }
-        self.reduce_once(&r)
-    }
-
-    /// The upper columns of a product, `terms(i, j)` giving its `j`-th term of column `i`, plus the
-    /// reduction's `m[j] * n[i - j]`; then one conditional subtraction (the result is below 2n).
-    fn finish(&self, m: &[u32; LIMBS], mut acc: u64, terms: impl Fn(usize, usize) -> u64) -> Num {
-        let n = &self.n.0;
-        let mut r = Num::ZERO;
-        for i in LIMBS..2 * LIMBS {
-            for j in i + 1 - LIMBS..LIMBS {
-                acc += terms(i, j) + u64::from(m[j]) * u64::from(n[i - j]);
-            }
+            acc += dot(&m[lo..], &self.nrev[..LIMBS - lo]);
             r.0[i - LIMBS] = (acc & MASK) as u32;
             acc >>= LIMB_BITS;
         }
