@@ -7,10 +7,10 @@
 //! is chosen by masking every entry; no branch, memory access or loop bound depends on a secret value, only on
 //! public lengths.
 //!
-//! Indexing below is into fixed-size arrays by counters bounded by the same constants, so the compiler proves
-//! every index in range: in the release wasm no bounds-check panic path leads back to this module (checked with
-//! `twiggy paths`; variable-length data is walked with iterators). What remains reachable from SRP is the
-//! allocator's capacity-overflow path and the sha2/digest crates' buffer checks, none of which can fire.
+//! Indexing below is into fixed-size arrays by counters bounded by the same constants, and every column's
+//! slices lie inside their arrays by construction (column `i` takes `i` limbs from offset `LIMBS - 1 - i`, the
+//! upper columns `LIMBS - lo` limbs from 0): no index can be out of range, so no bounds-check panic (which traps
+//! in the release build) can fire here. The native tests run every column length through the same code.
 #![allow(clippy::indexing_slicing)]
 
 #[allow(unused_imports)]
