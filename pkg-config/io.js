@@ -173,8 +173,10 @@ export function storageOf(option) {
 }
 
 /** `[kind, message]` of a JSON service's error: the body's `__type` (or the `x-amzn-ErrorType` header) and
- *  `message` / `Message`, as the wasm's `_jsonError` / `_errorCode` read them. */
-export const jsonErrorFields = (body, header) => [str(body, '__type') ?? header ?? '', str(body, 'message') ?? str(body, 'Message') ?? ''];
+ *  `message` / `Message`, as steps `jsonError` / `errorCode` read them. A NUL in them (which `join` refuses)
+ *  becomes U+FFFD, so the service's own error still comes through. */
+export const jsonErrorFields = (body, header) =>
+  [str(body, '__type') ?? header ?? '', str(body, 'message') ?? str(body, 'Message') ?? ''].map((t) => t.replaceAll('\0', '\uFFFD'));
 
 /** A JSON service's answer (Cognito, DynamoDB): the parsed body when 2xx, otherwise its coded error (thrown). */
 export async function jsonAnswer(response) {
