@@ -1,8 +1,7 @@
 // DynamoDB values: plain JS values as AttributeValues (`marshall`: the rules are the wasm's step `ddbMarshall`,
 // src/js/dynamodb.rs over the Rust core's dynamodb module) and back (`unmarshall`: each `N` read as step
 // `ddbNumber` says), and whole requests and answers for the DynamoDB class (members by step `ddbRole`).
-import { _step } from './cognito_fetch.js';
-import { fail, isObject, optBool, ok, step, bytesOf } from './io.js';
+import { fail, isObject, optBool, step, bytesOf } from './io.js';
 
 const BRAND = Symbol.for('cognito-fetch.NumberValue');
 /** 0 a JS number, 1 a bigint, 2 a NumberValue, 3 not a number's text. */
@@ -25,7 +24,7 @@ function base64(bytes) {
   return btoa(s);
 }
 
-/** Appends the tokens of `v` (the grammar is in src/js/dynamodb.rs). */
+/** Appends the tokens of `v` (the grammar is in src/dynamodb.rs). */
 function tokens(v, out, depth) {
   if (depth > MAX_DEPTH) throw marshallError('the value nests too deeply');
   const members = (entries, end = '}') => {
@@ -78,8 +77,8 @@ export function marshallFlags(options) {
 const marshallWith = (item, flags) => {
   const out = [];
   tokens(item, out, 0);
-  // The tokens are escaped already: passed as they are, not through `join`.
-  return JSON.parse(ok(_step('ddbMarshall', `${flags}\0${out.join('\0')}`, '')));
+  // The token stream goes whole, as the step's text: its strings are escaped already (see `esc`).
+  return JSON.parse(step('ddbMarshall', [flags], out.join('\0')));
 };
 
 /** A plain object (an item) as a map of AttributeValues. */

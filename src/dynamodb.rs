@@ -1,12 +1,22 @@
 //! Amazon DynamoDB (JSON 1.0, `X-Amz-Target: DynamoDB_20120810.<Operation>`), pure protocol logic: plain
-//! values to AttributeValues and back (the rules of AWS's `@aws-sdk/util-dynamodb`, checked against
-//! `../shared/conformance/dynamodb/marshall_vectors.json`), and which request members carry values.
+//! values to AttributeValues (the rules of AWS's `@aws-sdk/util-dynamodb`, checked against
+//! `../shared/conformance/dynamodb/marshall_vectors.json`), how numbers read back, and which request members
+//! carry values.
+//!
+//! A plain value arrives as a token stream, one token per `"\0"`-separated field, in which strings write `"\0"` as
+//! `"\u{1}0"` and `"\u{1}"` as `"\u{1}1"` (the JS layer's walk, `pkg-config/dynamodb.js`): `u` undefined, `z`
+//! null, `t` / `f` booleans, `n<text>` a number within ±(2^53 - 1), `N<text>` a finite number beyond, `X<text>`
+//! NaN or an infinity, `x<text>` a bigint or NumberValue, `s<text>` a string, `b<base64>` bytes, `[` a list and
+//! `<` a set (values up to `]`), `{` a map and `(<name>` a class instance (`k<key>` and a value per member, up
+//! to `}`). It is marshalled as it is read, straight into the wire's JSON.
 //!
 //! One deliberate difference: reading a number never rounds it silently. `N` values with at most 15
 //! significant digits (always exact in a double) become numbers; longer integers become `BigInt`s; other
 //! numbers keep their text in a `NumberValue` (`{ value }`), as the SDK does only with `wrapNumbers`.
 
+use crate::cat;
 use crate::error::{Error, Result};
+use crate::json::push_str;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -15,40 +25,6 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 pub const MARSHALL_ERROR: &str = "MarshallError";
 /// 2^53 - 1: beyond it a JS number may not be the integer that was meant.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
-/// A plain (JS) value, as the boundary reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Native {
-    Undefined,
-    Null,
-    Bool(bool),
-    /// A JS number: its value and its text as JS writes it (`String(n)`).
-    Number(f64, String),
-    /// A `bigint` or a `NumberValue`: exact decimal text.
-    Exact(String),
-    String(String),
-    Bytes(Vec<u8>),
-    List(Vec<Native>),
-    Map(Vec<(String, Native)>),
-    Set(Vec<Native>),
-    /// An instance of a class that is not a plain object (`Date`, …), with its own enumerable properties.
-    Instance(String, Vec<(String, Native)>),
-}
-
-/// A DynamoDB AttributeValue.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attr {
-    S(String),
-    N(String),
-    B(Vec<u8>),
-    Bool(bool),
-    Null,
-    L(Vec<Attr>),
-    M(Vec<(String, Attr)>),
-    SS(Vec<String>),
-    NS(Vec<String>),
-    BS(Vec<Vec<u8>>),
-}
 
 /// `@aws-sdk/util-dynamodb`'s marshall options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,88 +35,192 @@ pub struct Options {
     pub allow_imprecise_numbers: bool,
 }
 
+/// DynamoDB nests at most 32 levels; deeper input is refused before it can exhaust the stack.
+const MAX_DEPTH: u32 = 64;
+
 fn err(message: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
     Error::new(MARSHALL_ERROR, message)
 }
 
+fn bad_tokens() -> Error {
+    err("the value could not be read (unexpected token)")
+}
+
 const UNDEFINED: &str = "Pass options.removeUndefinedValues=true to remove undefined values from map/array/set.";
+const NULL: &str = "{\"NULL\":true}";
 
-fn number_text(value: f64, text: &str, options: &Options) -> Result<String> {
-    if !value.is_finite() {
-        return Err(err(crate::cat(&["Special numeric value ", text, " is not allowed"])));
-    }
-    if !options.allow_imprecise_numbers && value.abs() > MAX_SAFE_INTEGER {
-        return Err(err(crate::cat(&["Number ", text, " is beyond Number.MAX_SAFE_INTEGER and may not be exact: pass a bigint or numberValue(text), or options.allowImpreciseNumbers=true"])));
-    }
-    Ok(text.to_owned())
+/// The token stream being read.
+struct Tokens<'a> {
+    rest: core::str::Split<'a, char>,
+    options: Options,
 }
 
-/// A plain value to an AttributeValue. `Ok(None)`: an undefined value to leave out (removeUndefinedValues).
-pub fn marshall(v: &Native, options: &Options) -> Result<Option<Attr>> {
-    Ok(Some(match v {
-        Native::Undefined if options.remove_undefined_values => return Ok(None),
-        Native::Undefined => return Err(err(UNDEFINED)),
-        Native::Null => Attr::Null,
-        Native::Bool(b) => Attr::Bool(*b),
-        Native::Number(value, text) => Attr::N(number_text(*value, text, options)?),
-        Native::Exact(text) => Attr::N(text.clone()),
-        Native::String(s) if s.is_empty() && options.convert_empty_values => Attr::Null,
-        Native::String(s) => Attr::S(s.clone()),
-        Native::Bytes(b) if b.is_empty() && options.convert_empty_values => Attr::Null,
-        Native::Bytes(b) => Attr::B(b.clone()),
-        Native::List(items) => Attr::L(marshall_all(items, options)?),
-        Native::Map(members) => Attr::M(marshall_members(members, options)?),
-        Native::Instance(_, members) if options.convert_class_instance_to_map => Attr::M(marshall_members(members, options)?),
-        Native::Instance(name, _) => {
-            return Err(err(crate::cat(&["Unsupported type passed: ", name, ". Pass options.convertClassInstanceToMap=true to marshall typeof object as map attribute."])))
-        }
-        Native::Set(items) => return marshall_set(items, options),
-    }))
+impl<'a> Tokens<'a> {
+    fn next(&mut self) -> Result<&'a str> {
+        self.rest.next().ok_or_else(bad_tokens)
+    }
 }
 
-fn marshall_all(items: &[Native], options: &Options) -> Result<Vec<Attr>> {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        if let Some(a) = marshall(item, options)? {
-            out.push(a);
+/// A token's tag and its text.
+fn split_tag(token: &str) -> Result<(char, &str)> {
+    let mut chars = token.chars();
+    let tag = chars.next().ok_or_else(bad_tokens)?;
+    Ok((tag, chars.as_str()))
+}
+
+/// A string token's text.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1}' {
+            out.push(if chars.next() == Some('0') { '\0' } else { '\u{1}' });
+        } else {
+            out.push(c);
         }
     }
-    Ok(out)
+    out
 }
 
-/// A map's members (an item, a key, ExpressionAttributeValues).
-pub fn marshall_members(members: &[(String, Native)], options: &Options) -> Result<Vec<(String, Attr)>> {
-    let mut out = Vec::with_capacity(members.len());
-    for (k, v) in members {
-        if let Some(a) = marshall(v, options)? {
-            out.push((k.clone(), a));
-        }
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_str(&mut out, s);
+    out
+}
+
+/// A number token's text, after the number rules.
+fn number(tag: char, text: &str, options: &Options) -> Result<String> {
+    match tag {
+        'X' => Err(err(cat(&["Special numeric value ", text, " is not allowed"]))),
+        'N' if !options.allow_imprecise_numbers => Err(err(cat(&[
+            "Number ",
+            text,
+            " is beyond Number.MAX_SAFE_INTEGER and may not be exact: pass a bigint or numberValue(text), or options.allowImpreciseNumbers=true",
+        ]))),
+        _ => Ok(text.to_owned()),
     }
-    Ok(out)
 }
 
-fn marshall_set(items: &[Native], options: &Options) -> Result<Option<Attr>> {
-    let items: Vec<&Native> = items.iter().filter(|i| !(options.remove_undefined_values && matches!(i, Native::Undefined))).collect();
-    let Some(first) = items.first() else {
-        return if options.convert_empty_values { Ok(Some(Attr::Null)) } else { Err(err("Pass a non-empty set, or options.convertEmptyValues=true.")) };
+/// The AttributeValue JSON of the value starting with `token`; `None`: an undefined value to leave out.
+fn value(t: &mut Tokens, token: &str, depth: u32) -> Result<Option<String>> {
+    if depth > MAX_DEPTH {
+        return Err(err("the value nests too deeply"));
+    }
+    let o = t.options;
+    let (tag, text) = split_tag(token)?;
+    let (name, body) = match tag {
+        'u' if o.remove_undefined_values => return Ok(None),
+        'u' => return Err(err(UNDEFINED)),
+        'z' => return Ok(Some(NULL.to_owned())),
+        't' | 'f' => ("BOOL", String::from(if tag == 't' { "true" } else { "false" })),
+        'n' | 'N' | 'X' | 'x' => ("N", json_str(&number(tag, text, &o)?)),
+        's' | 'b' if text.is_empty() && o.convert_empty_values => return Ok(Some(NULL.to_owned())),
+        's' => ("S", json_str(&unescape(text))),
+        'b' => ("B", json_str(text)),
+        '[' => ("L", list(t, depth)?),
+        '{' => ("M", map(t, depth)?),
+        '(' if o.convert_class_instance_to_map => ("M", map(t, depth)?),
+        '(' => {
+            return Err(err(cat(&[
+                "Unsupported type passed: ",
+                &unescape(text),
+                ". Pass options.convertClassInstanceToMap=true to marshall typeof object as map attribute.",
+            ])))
+        }
+        '<' => return set(t),
+        _ => return Err(bad_tokens()),
     };
+    Ok(Some(cat(&["{\"", name, "\":", &body, "}"])))
+}
+
+fn list(t: &mut Tokens, depth: u32) -> Result<String> {
+    let mut out = String::from("[");
+    loop {
+        let token = t.next()?;
+        if token == "]" {
+            out.push(']');
+            return Ok(out);
+        }
+        if let Some(v) = value(t, token, depth + 1)? {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&v);
+        }
+    }
+}
+
+fn map(t: &mut Tokens, depth: u32) -> Result<String> {
+    let mut out = String::from("{");
+    loop {
+        let token = t.next()?;
+        if token == "}" {
+            out.push('}');
+            return Ok(out);
+        }
+        let key = token.strip_prefix('k').ok_or_else(bad_tokens)?;
+        let first = t.next()?;
+        if let Some(v) = value(t, first, depth + 1)? {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            push_str(&mut out, &unescape(key));
+            out.push(':');
+            out.push_str(&v);
+        }
+    }
+}
+
+/// A set: strings, numbers or binaries, all of one kind, not empty (or NULL with convertEmptyValues).
+fn set(t: &mut Tokens) -> Result<Option<String>> {
+    let o = t.options;
     let mixed = || err("Only sets of strings, numbers or binary values are supported, all of one type");
-    Ok(Some(match first {
-        Native::String(_) => Attr::SS(items.iter().map(|i| if let Native::String(s) = i { Ok(s.clone()) } else { Err(mixed()) }).collect::<Result<_>>()?),
-        Native::Number(..) | Native::Exact(_) => Attr::NS(
-            items
-                .iter()
-                .map(|i| match i {
-                    Native::Number(v, t) => number_text(*v, t, options),
-                    Native::Exact(t) => Ok(t.clone()),
-                    _ => Err(mixed()),
-                })
-                .collect::<Result<_>>()?,
-        ),
-        Native::Bytes(_) => Attr::BS(items.iter().map(|i| if let Native::Bytes(b) = i { Ok(b.clone()) } else { Err(mixed()) }).collect::<Result<_>>()?),
-        Native::Undefined => return Err(err(UNDEFINED)),
-        _ => return Err(mixed()),
-    }))
+    let mut kind = None;
+    let mut items = String::new();
+    loop {
+        let token = t.next()?;
+        if token == "]" {
+            break;
+        }
+        let (tag, text) = split_tag(token)?;
+        let (k, item) = match tag {
+            'u' if o.remove_undefined_values => continue,
+            'u' if kind.is_none() => return Err(err(UNDEFINED)),
+            's' => ("SS", unescape(text)),
+            'n' | 'N' | 'X' | 'x' => ("NS", number(tag, text, &o)?),
+            'b' => ("BS", text.to_owned()),
+            _ => return Err(mixed()),
+        };
+        if kind.is_some_and(|seen| seen != k) {
+            return Err(mixed());
+        }
+        kind = Some(k);
+        items.push(if items.is_empty() { '[' } else { ',' });
+        push_str(&mut items, &item);
+    }
+    match kind {
+        Some(k) => Ok(Some(cat(&["{\"", k, "\":", &items, "]}"]))),
+        None if o.convert_empty_values => Ok(Some(NULL.to_owned())),
+        None => Err(err("Pass a non-empty set, or options.convertEmptyValues=true.")),
+    }
+}
+
+/// One plain value, from its token stream: its AttributeValue's JSON; `None` for an undefined value left out
+/// (removeUndefinedValues).
+pub fn marshall(tokens: &str, options: Options) -> Result<Option<String>> {
+    let mut t = Tokens { rest: tokens.split('\0'), options };
+    let first = t.next()?;
+    value(&mut t, first, 0)
+}
+
+/// A map of plain values (an item, a key, ExpressionAttributeValues), from its token stream: the JSON of its
+/// map of AttributeValues.
+pub fn marshall_map(tokens: &str, options: Options) -> Result<String> {
+    let mut t = Tokens { rest: tokens.split('\0'), options };
+    match t.next()? {
+        "{" => map(&mut t, 0),
+        _ => Err(err("items, keys and ExpressionAttributeValues must be objects")),
+    }
 }
 
 /// How an `N` value reads back: a JS number only when that is exact.
@@ -242,6 +322,43 @@ mod tests {
         for t in ["", "-", "1e", "1.2.3", "abc", "1e+", "0x10", "NaN"] {
             assert!(!is_number_text(t), "{t}");
         }
+    }
+
+    fn opts(flags: u8) -> Options {
+        Options {
+            remove_undefined_values: flags & 1 != 0,
+            convert_empty_values: flags & 2 != 0,
+            convert_class_instance_to_map: flags & 4 != 0,
+            allow_imprecise_numbers: flags & 8 != 0,
+        }
+    }
+
+    #[test]
+    fn token_streams() {
+        let m = |tokens: &[&str], flags| marshall_map(&tokens.join("\0"), opts(flags));
+        assert_eq!(m(&["{", "ka\u{1}0", "sx\u{1}1y", "kl", "[", "u", "n1", "]", "}"], 1).unwrap(), r#"{"a\u0000":{"S":"x\u0001y"},"l":{"L":[{"N":"1"}]}}"#);
+        assert_eq!(m(&["{", "ks", "<", "u", "sb", "sa", "]", "ke", "<", "]", "}"], 3).unwrap(), r#"{"s":{"SS":["b","a"]},"e":{"NULL":true}}"#);
+        assert_eq!(m(&["{", "kd", "(Date", "kx", "t", "}", "}"], 4).unwrap(), r#"{"d":{"M":{"x":{"BOOL":true}}}}"#);
+        assert_eq!(m(&["{", "kb", "b", "ks", "s", "}"], 2).unwrap(), r#"{"b":{"NULL":true},"s":{"NULL":true}}"#);
+        for (tokens, flags, why) in [
+            (&["{", "kd", "(Date", "}", "}"][..], 0, "class instance"),
+            (&["{", "ku", "u", "}"], 0, "undefined"),
+            (&["{", "kn", "XNaN", "}"], 8, "NaN"),
+            (&["{", "kn", "N1e+21", "}"], 0, "imprecise"),
+            (&["{", "ks", "<", "sa", "n1", "]", "}"], 0, "mixed set"),
+            (&["{", "ks", "<", "[", "]", "]", "}"], 0, "set of lists"),
+            (&["{", "ks", "<", "]", "}"], 0, "empty set"),
+            (&["sx"], 0, "not a map"),
+            (&["{", "x"], 0, "not a key"),
+            (&["{", "kx", "?", "}"], 0, "unknown tag"),
+            (&["{", "kx", "[", "n1"], 0, "cut off"),
+            (&[""], 0, "nothing"),
+        ] {
+            assert_eq!(m(tokens, flags).map_err(|e| e.code), Err("MarshallError".into()), "{why}");
+        }
+        let deep = ["{", "kx"].into_iter().chain(core::iter::repeat_n("[", 1000)).collect::<Vec<_>>();
+        assert!(m(&deep, 0).is_err(), "nesting is bounded");
+        assert_eq!(marshall("u", opts(1)).ok(), Some(None), "a removed undefined");
     }
 
     #[test]

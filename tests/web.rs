@@ -109,7 +109,7 @@ fn srp_start_and_claim() {
 
 #[wasm_bindgen_test]
 fn dynamodb_tokens_marshall_to_attribute_values() {
-    let marshall = |flags: &str, tokens: &[&str]| step("ddbMarshall", &[&[flags], tokens].concat().join("\0"), "");
+    let marshall = |flags: &str, tokens: &[&str]| step("ddbMarshall", flags, &tokens.join("\0"));
     let tokens = ["{", "kname", "sa\u{1}0b", "kn", "n42", "ktags", "<", "sx", "sy", "]", "kraw", "bAAE=", "kbig", "x12345678901234567890", "}"];
     assert_eq!(
         marshall("0", &tokens),

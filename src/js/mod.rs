@@ -66,7 +66,7 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "srpStart" => srp::srp_start(f),
         "srpClaim" => srp::srp_claim(f),
         "srpTimestamp" => srp::srp_timestamp(f),
-        "ddbMarshall" => dynamodb::marshall(f),
+        "ddbMarshall" => dynamodb::marshall(f, text),
         "ddbNumber" => dynamodb::number(f),
         "ddbRole" => dynamodb::role(f),
         _ => Err(invalid("unknown step")),
