@@ -30,7 +30,7 @@ fn value(c: u8) -> Option<u32> {
 /// Decodes padded or unpadded base64; white space is not allowed.
 pub fn decode(text: &str) -> Result<Vec<u8>> {
     let bad = || Error::new(code::INVALID_ARGUMENT, "not valid base64");
-    let body = text.trim_end_matches('=');
+    let body = crate::trim_end_byte(text, b'=');
     if text.len() - body.len() > 2 || body.len() % 4 == 1 {
         return Err(bad());
     }

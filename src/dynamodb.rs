@@ -234,10 +234,15 @@ pub enum NumberKind {
     Text,
 }
 
+/// Where the exponent's `e` / `E` is (byte-wise: a char-set searcher is several hundred bytes of wasm).
+fn exponent_at(body: &str) -> Option<usize> {
+    body.bytes().position(|b| b == b'e' || b == b'E')
+}
+
 /// Whether `text` is a decimal number as DynamoDB writes them (`-12.5`, `1E+7`, …).
 pub fn is_number_text(text: &str) -> bool {
     let body = text.strip_prefix('-').unwrap_or(text);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
+    let (mantissa, exponent) = match exponent_at(body) {
         Some(i) => (body.get(..i).unwrap_or(""), Some(body.get(i + 1..).unwrap_or(""))),
         None => (body, None),
     };
@@ -247,16 +252,26 @@ pub fn is_number_text(text: &str) -> bool {
         && digits(int)
         && digits(frac)
         && exponent.is_none_or(|e| {
-            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            let e = e.strip_prefix('+').or_else(|| e.strip_prefix('-')).unwrap_or(e);
             !e.is_empty() && digits(e)
         })
+}
+
+/// An exponent's value (`+7`, `-12`, `3`), `None` when it is not one or is beyond an i32.
+fn exponent(e: &str) -> Option<i32> {
+    let (negative, digits) = match e.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, crate::trim_start_byte(e, b'+')),
+    };
+    let n = i32::try_from(crate::parse_int(digits, 10)?).ok()?;
+    Some(if negative { -n } else { n })
 }
 
 /// Classifies DynamoDB's number text (`-12.5e3`, …).
 pub fn number_kind(text: &str) -> NumberKind {
     let body = text.strip_prefix('-').unwrap_or(text);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (body.get(..i).unwrap_or(""), body.get(i + 1..).and_then(|e| e.trim_start_matches('+').parse::<i32>().ok())),
+    let (mantissa, exponent) = match exponent_at(body) {
+        Some(i) => (body.get(..i).unwrap_or(""), body.get(i + 1..).and_then(exponent)),
         None => (body, Some(0)),
     };
     let Some(exponent) = exponent else { return NumberKind::Text };
@@ -265,9 +280,9 @@ pub fn number_kind(text: &str) -> NumberKind {
         return NumberKind::Text;
     }
     let digits: String = int.chars().chain(frac.chars()).collect();
-    let significant = digits.trim_start_matches('0');
+    let significant = crate::trim_start_byte(&digits, b'0');
     let leading_zeros = digits.len() - significant.len();
-    let significant = significant.trim_end_matches('0');
+    let significant = crate::trim_end_byte(significant, b'0');
     if significant.is_empty() {
         return NumberKind::Double; // zero
     }
@@ -276,8 +291,8 @@ pub fn number_kind(text: &str) -> NumberKind {
     if significant.len() <= 15 && (-306..=308).contains(&magnitude) {
         return NumberKind::Double;
     }
-    let is_integer = frac.trim_end_matches('0').is_empty() && exponent == 0;
-    let safe = int.trim_start_matches('0').parse::<u64>().is_ok_and(|n| n as f64 <= MAX_SAFE_INTEGER);
+    let is_integer = crate::trim_end_byte(frac, b'0').is_empty() && exponent == 0;
+    let safe = crate::parse_int(crate::trim_start_byte(int, b'0'), 10).is_some_and(|n| n as f64 <= MAX_SAFE_INTEGER);
     if is_integer && safe {
         NumberKind::Double
     } else if is_integer {

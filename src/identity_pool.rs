@@ -100,7 +100,7 @@ fn with_logins(body: Object, logins: &[(String, String)]) -> Object {
 /// ID token (its `iss` without the scheme), or an OIDC issuer's host and path.
 pub fn login_key(issuer: &str) -> String {
     let rest = issuer.strip_prefix("https://").or_else(|| issuer.strip_prefix("http://")).unwrap_or(issuer);
-    rest.trim_end_matches('/').to_owned()
+    crate::trim_end_byte(rest, b'/').to_owned()
 }
 
 /// Form body of STS AssumeRoleWithWebIdentity (basic flow, second half).

@@ -51,6 +51,29 @@ pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
+/// A non-negative integer in `radix` (digits only: no sign, no spaces), `None` when it is not one or does not
+/// fit a u64. Library code reads numbers with this instead of `str::parse`, whose code is several hundred
+/// bytes per integer type in the wasm.
+pub fn parse_int(s: &str, radix: u32) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.chars().try_fold(0u64, |n, c| n.checked_mul(u64::from(radix))?.checked_add(u64::from(c.to_digit(radix)?)))
+}
+
+/// `s` without the ASCII byte `b` repeated at its start. Library code trims with these two, byte-wise: core's
+/// char-pattern trimming is generic code per call site's pattern in the wasm.
+pub fn trim_start_byte(s: &str, b: u8) -> &str {
+    let n = s.bytes().take_while(|&c| c == b).count();
+    s.get(n..).unwrap_or("")
+}
+
+/// `s` without the ASCII byte `b` repeated at its end.
+pub fn trim_end_byte(s: &str, b: u8) -> &str {
+    let n = s.bytes().rev().take_while(|&c| c == b).count();
+    s.get(..s.len() - n).unwrap_or("")
+}
+
 pub mod base64;
 pub mod digest;
 pub mod dynamodb;
@@ -77,6 +100,25 @@ mod tests {
         assert_eq!(super::decimal(7, 2), "07");
         assert_eq!(super::decimal(604_800, 1), "604800");
         assert_eq!(super::decimal(u64::MAX, 4), "18446744073709551615");
+    }
+
+    #[test]
+    fn trims_bytes() {
+        assert_eq!(super::trim_start_byte("00120", b'0'), "120");
+        assert_eq!(super::trim_end_byte("https://h//", b'/'), "https://h");
+        assert_eq!(super::trim_end_byte("==", b'='), "");
+        assert_eq!(super::trim_start_byte("ü0", b'0'), "ü0");
+    }
+
+    #[test]
+    fn parse_int_reads_digits_only() {
+        assert_eq!(super::parse_int("0", 10), Some(0));
+        assert_eq!(super::parse_int("18446744073709551615", 10), Some(u64::MAX));
+        assert_eq!(super::parse_int("18446744073709551616", 10), None);
+        assert_eq!(super::parse_int("3C", 16), Some(60));
+        for bad in ["", "+1", "-1", " 1", "1.5", "1e3", "x"] {
+            assert_eq!(super::parse_int(bad, 10), None, "{bad}");
+        }
     }
 
     #[test]

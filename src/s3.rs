@@ -40,7 +40,7 @@ impl Config {
         if region.is_empty() {
             return Err(Error::new(code::INVALID_ARGUMENT, "region is required"));
         }
-        let endpoint = endpoint.map(|e| e.trim_end_matches('/').to_owned());
+        let endpoint = endpoint.map(|e| crate::trim_end_byte(&e, b'/').to_owned());
         let path_style = force_path_style.unwrap_or(endpoint.is_some() || !virtual_host_ok(bucket));
         Ok(Config { region: region.into(), bucket: bucket.into(), endpoint, path_style })
     }
@@ -136,7 +136,7 @@ pub fn read_list(xml_text: &str) -> Result<ListPage> {
     if xml::elements(xml_text, "ListBucketResult").is_empty() {
         return Err(Error::new("InvalidResponse", "S3 answered a listing with something that is not a ListBucketResult"));
     }
-    let num = |s: Option<String>| s.and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(0);
+    let num = |s: Option<String>| s.and_then(|v| crate::parse_int(v.trim_ascii(), 10)).unwrap_or(0);
     let contents = xml::elements(xml_text, "Contents")
         .iter()
         .map(|c| ObjectInfo {

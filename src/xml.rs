@@ -75,8 +75,9 @@ pub fn unescape(s: &str) -> String {
             e => e
                 .strip_prefix("#x")
                 .or_else(|| e.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(|h| crate::parse_int(h, 16))
+                .or_else(|| e.strip_prefix('#').and_then(|d| crate::parse_int(d, 10)))
+                .and_then(|n| u32::try_from(n).ok())
                 .and_then(char::from_u32),
         };
         match decoded {

@@ -113,7 +113,11 @@ impl<'a> Fields<'a> {
     /// The next `n` fields (`n` read first, as an integer field).
     pub fn list(&mut self) -> Vec<&'a str> {
         let n = self.int().unwrap_or(0).max(0);
-        (0..n).map(|_| self.str()).collect()
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(self.str());
+        }
+        out
     }
 
     /// The remaining fields as name/value pairs.
@@ -125,12 +129,13 @@ impl<'a> Fields<'a> {
 
 /// A pair list (as [`Fields::list`] reads it) as name/value pairs.
 pub fn pairs_of(flat: &[&str]) -> Vec<(String, String)> {
-    flat.chunks(2)
-        .filter_map(|p| match p {
-            [k, v] => Some(((*k).to_owned(), (*v).to_owned())),
-            _ => None,
-        })
-        .collect()
+    let mut out = Vec::with_capacity(flat.len() / 2);
+    for p in flat.chunks_exact(2) {
+        if let [k, v] = p {
+            out.push(((*k).to_owned(), (*v).to_owned()));
+        }
+    }
+    out
 }
 
 /// An integer answer.
@@ -162,8 +167,18 @@ pub fn join(parts: &[&str]) -> String {
 
 /// Name/value pairs flattened and joined for the JS layer.
 pub fn join_pairs<'p>(pairs: impl IntoIterator<Item = &'p (String, String)>) -> String {
-    let flat: Vec<&str> = pairs.into_iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]).collect();
-    join(&flat)
+    let mut out = String::new();
+    let mut first = true;
+    for (k, v) in pairs {
+        if !first {
+            out.push('\0');
+        }
+        first = false;
+        out.push_str(k);
+        out.push('\0');
+        out.push_str(v);
+    }
+    out
 }
 
 /// The text of a failure: `"\u{1}code\0message\0retryable"` (retryable `"1"` or `""`).

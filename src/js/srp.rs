@@ -27,7 +27,12 @@ pub fn srp_claim(f: &mut Fields) -> Result<String> {
         .map(|(_, n)| n)
         .filter(|n| !n.is_empty())
         .ok_or_else(|| super::invalid("userPoolId must look like us-east-1_AbCdEf"))?;
-    let [password, user_id, srp_b, salt, secret_block, timestamp] = [0; 6].map(|_| f.str());
+    let password = f.str();
+    let user_id = f.str();
+    let srp_b = f.str();
+    let salt = f.str();
+    let secret_block = f.str();
+    let timestamp = f.str();
     let challenge = srp::Challenge { pool_name, user_id, password, srp_b, salt, secret_block, timestamp };
     session.password_claim(&challenge)
 }

@@ -32,7 +32,9 @@ pub fn retry_decision(f: &mut Fields) -> Result<String> {
     let (code, message) = (f.str(), f.str());
     let number = count(f).unwrap_or(1) as u32;
     let max = count(f).unwrap_or(1) as u32;
-    let [idempotent, skew_fixed, refreshed] = [0; 3].map(|_| f.flag() == Some(true));
+    let idempotent = f.flag() == Some(true);
+    let skew_fixed = f.flag() == Some(true);
+    let refreshed = f.flag() == Some(true);
     let a = Attempt { number, max, idempotent, skew_fixed, refreshed };
     Ok(String::from(match retry::decide(status, code, message, &a) {
         Decision::Done => "0",
@@ -62,7 +64,9 @@ pub fn backoff(f: &mut Fields) -> Result<String> {
 /// The coded error of a JSON service's answer: `kind` is `__type` (may be namespaced `com.amazonaws…#Code`) or
 /// the `x-amzn-ErrorType` header (may carry `:detail`), `message` the body's `message` / `Message` (or "").
 fn json_error(status: u16, kind: &str, message: &str) -> Error {
-    let code = kind.rsplit('#').next().unwrap_or("").split(':').next().unwrap_or("");
+    // After the last `#` (byte-wise: a reverse string searcher costs a KiB of wasm for this one use).
+    let code = kind.bytes().rposition(|b| b == b'#').and_then(|i| kind.get(i + 1..)).unwrap_or(kind);
+    let code = code.split(':').next().unwrap_or("");
     let code = if code.is_empty() { if status >= 500 { "ServiceError" } else { "UnknownError" } } else { code };
     let message = if message.is_empty() { cat(&["HTTP ", &decimal(u64::from(status), 1)]) } else { message.to_owned() };
     Error::service(code.to_owned(), message, status)
@@ -78,7 +82,7 @@ pub fn json_error_step(f: &mut Fields) -> Result<String> {
 /// XML `<Code>` and `<Message>` when the body is XML, otherwise the JSON fields the JS layer read.
 pub fn error_code(f: &mut Fields, text: &str) -> Result<String> {
     let status = f.int().unwrap_or(0) as u16;
-    if text.trim_start().starts_with('<') {
+    if text.trim_ascii_start().starts_with('<') {
         return Ok(join(&[&xml::text(text, "Code").unwrap_or_default(), &xml::text(text, "Message").unwrap_or_default()]));
     }
     let e = json_error(status, f.str(), f.str());
@@ -151,8 +155,16 @@ pub fn s3_error(f: &mut Fields, text: &str) -> Result<String> {
 pub fn s3_parts(f: &mut Fields) -> Result<String> {
     let total = count(f).unwrap_or(0);
     let size = count(f).unwrap_or(s3::DEFAULT_PART_SIZE);
-    let ranges: Vec<String> = s3::plan_parts(total, size.max(s3::MIN_PART_SIZE)).iter().flat_map(|&(a, b)| [decimal(a, 1), decimal(b, 1)]).collect();
-    Ok(join(&ranges.iter().map(String::as_str).collect::<Vec<_>>()))
+    let mut out = String::new();
+    for &(start, end) in &s3::plan_parts(total, size.max(s3::MIN_PART_SIZE)) {
+        if !out.is_empty() {
+            out.push('\0');
+        }
+        out.push_str(&decimal(start, 1));
+        out.push('\0');
+        out.push_str(&decimal(end, 1));
+    }
+    Ok(out)
 }
 
 /// `s3UploadId`: `text` CreateMultipartUpload's answer. The upload id.
@@ -224,7 +236,9 @@ pub fn sts_answer(f: &mut Fields, text: &str) -> Result<String> {
 /// `ipNeedsRefresh`: issued at, expiration, now (Unix seconds, the server's clock). Whether the credentials
 /// should be replaced.
 pub fn ip_needs_refresh(f: &mut Fields) -> Result<String> {
-    let [issued_at, expiration, server_now] = [0; 3].map(|_| f.int().unwrap_or(0));
+    let issued_at = f.int().unwrap_or(0);
+    let expiration = f.int().unwrap_or(0);
+    let server_now = f.int().unwrap_or(0);
     Ok(yes(ip::needs_refresh(issued_at, expiration, server_now)))
 }
 
@@ -241,7 +255,9 @@ pub fn ip_identity_record(f: &mut Fields) -> Result<String> {
 /// `ipCredentialsRecord`: accessKeyId, secretAccessKey, sessionToken, expiration, issued at (Unix seconds),
 /// identity id, principal. The stored credentials record (when persisting is on).
 pub fn ip_credentials_record(f: &mut Fields) -> Result<String> {
-    let [access_key_id, secret_access_key, session_token] = [0; 3].map(|_| f.str().to_owned());
+    let access_key_id = f.str().to_owned();
+    let secret_access_key = f.str().to_owned();
+    let session_token = f.str().to_owned();
     let expiration = f.int().unwrap_or(0);
     let issued_at = f.int().unwrap_or(0);
     let c = ip::Credentials { access_key_id, secret_access_key, session_token, expiration };
@@ -270,7 +286,9 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
     let mut cfg = UpConfig::new(f.str(), f.str(), f.str())?;
     cfg.client_secret = f.opt().map(str::to_owned);
     let a = f.list();
-    let [meta, validation, client_meta] = [0; 3].map(|_| pairs_of(&f.list()));
+    let meta = pairs_of(&f.list());
+    let validation = pairs_of(&f.list());
+    let client_meta = pairs_of(&f.list());
     let get = |i: usize| a.get(i).copied().unwrap_or("");
     let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
     let rest = |i: usize| pairs_of(a.get(i..).unwrap_or(&[]));
@@ -349,17 +367,21 @@ pub fn up_responses(f: &mut Fields, answer: &str) -> Result<String> {
 /// server's clock.
 pub fn up_record(f: &mut Fields) -> Result<String> {
     let (client_id, username) = (f.str(), f.str());
-    let [id_token, access_token] = [0; 2].map(|_| f.str().to_owned());
+    let id_token = f.str().to_owned();
+    let access_token = f.str().to_owned();
     let refresh_token = f.str();
     let tokens = Tokens { id_token, access_token, refresh_token: None, expires_in: f.int().unwrap_or(0) };
     let exp = f.int();
-    let [local_now, clock_offset] = [0; 2].map(|_| f.int().unwrap_or(0));
+    let local_now = f.int().unwrap_or(0);
+    let clock_offset = f.int().unwrap_or(0);
     Ok(Session::from_tokens(username, &tokens, refresh_token, exp, local_now, clock_offset).record(client_id))
 }
 
 /// `upNeedsRefresh`: expiresAt (server clock), clock offset, local now (seconds). Whether to refresh now.
 pub fn up_needs_refresh(f: &mut Fields) -> Result<String> {
-    let [expires_at, clock_offset, local_now] = [0; 3].map(|_| f.int().unwrap_or(0));
+    let expires_at = f.int().unwrap_or(0);
+    let clock_offset = f.int().unwrap_or(0);
+    let local_now = f.int().unwrap_or(0);
     Ok(yes(session::needs_refresh(expires_at, clock_offset, local_now)))
 }
 
@@ -367,7 +389,8 @@ pub fn up_needs_refresh(f: &mut Fields) -> Result<String> {
 /// offset (server minus local, seconds).
 pub fn up_clock_offset(f: &mut Fields) -> Result<String> {
     let server_date = f.int();
-    let [local_now, previous] = [0; 2].map(|_| f.int().unwrap_or(0));
+    let local_now = f.int().unwrap_or(0);
+    let previous = f.int().unwrap_or(0);
     Ok(int_text(session::clock_offset(server_date, local_now, previous)))
 }
 

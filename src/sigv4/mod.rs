@@ -188,7 +188,12 @@ fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Setting
 
 /// The signable ones of `headers` plus `host`, sorted.
 fn signed_headers(headers: &[(String, String)], url: &Url) -> Vec<(String, String)> {
-    let mut signed: Vec<(String, String)> = headers.iter().filter(|(n, _)| is_signable(n)).cloned().collect();
+    let mut signed = Vec::with_capacity(headers.len() + 1);
+    for (n, v) in headers {
+        if is_signable(n) {
+            signed.push((n.clone(), v.clone()));
+        }
+    }
     signed.push(("host".into(), url.authority.clone()));
     signed
 }
@@ -205,7 +210,11 @@ pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings:
         added.push(("x-amz-content-sha256".into(), hash.clone()));
     }
     let mut signed = signed_headers(&given, req.url);
-    signed.extend(added.iter().filter(|(n, _)| settings.sign_session_token || n != "x-amz-security-token").cloned());
+    for (n, v) in &added {
+        if settings.sign_session_token || n != "x-amz-security-token" {
+            signed.push((n.clone(), v.clone()));
+        }
+    }
     sort_pairs(&mut signed);
     let (block, names) = canonical_headers(&signed);
 

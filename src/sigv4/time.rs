@@ -44,12 +44,13 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// Unix seconds of an ISO-8601 UTC time as AWS writes it (`2024-05-01T12:00:00Z`, optionally with fractional
 /// seconds); `None` for anything else.
 pub fn parse_iso8601(s: &str) -> Option<i64> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     let (date, time) = s.split_once('T')?;
     let time = time.strip_suffix('Z')?;
     let time = time.split_once('.').map_or(time, |(whole, _)| whole);
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let num = |p: &str| crate::parse_int(p, 10).and_then(|n| i64::try_from(n).ok());
+    let mut d = date.split('-').map(num);
+    let mut t = time.split(':').map(num);
     let (y, m, day) = (d.next()??, d.next()??, d.next()??);
     let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
     if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 || d.next().is_some() || t.next().is_some() {
@@ -103,7 +104,7 @@ impl AmzDate {
 
     /// Seconds since the Unix epoch.
     pub fn unix_seconds(&self) -> i64 {
-        let n = |from: usize, to: usize| self.0.get(from..to).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        let n = |from: usize, to: usize| self.0.get(from..to).and_then(|s| crate::parse_int(s, 10)).map_or(0, |v| v as i64);
         days_from_civil(n(0, 4), n(4, 6), n(6, 8)) * 86_400 + n(9, 11) * 3600 + n(11, 13) * 60 + n(13, 15)
     }
 

@@ -62,7 +62,7 @@ pub fn pad_hex(bytes: &[u8]) -> Vec<u8> {
 /// Lowercase hex without leading zeros (`BigInteger.toString(16)`), as Cognito expects SRP_A.
 pub fn to_hex(bytes: &[u8]) -> String {
     let h = crate::sigv4::encode::hex(bytes);
-    let t = h.trim_start_matches('0');
+    let t = crate::trim_start_byte(&h, b'0');
     if t.is_empty() { "0".into() } else { t.into() }
 }
 
