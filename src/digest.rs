@@ -19,11 +19,16 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     for (d, k) in block.iter_mut().zip(key) {
         *d = *k;
     }
+    let (mut ipad, mut opad) = ([0u8; 64], [0u8; 64]);
+    for ((i, o), b) in ipad.iter_mut().zip(opad.iter_mut()).zip(block) {
+        *i = b ^ 0x36;
+        *o = b ^ 0x5c;
+    }
     let mut inner = Sha256::new();
-    inner.update(block.map(|b| b ^ 0x36));
+    inner.update(ipad);
     inner.update(data);
     let mut outer = Sha256::new();
-    outer.update(block.map(|b| b ^ 0x5c));
+    outer.update(opad);
     outer.update(inner.finalize());
     outer.finalize().into()
 }

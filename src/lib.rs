@@ -37,7 +37,11 @@ pub fn decimal(mut n: u64, width: usize) -> prelude::String {
             break;
         }
     }
-    digits.iter().rev().map(|&d| char::from(d)).collect()
+    let mut out = prelude::String::with_capacity(digits.len());
+    for &d in digits.iter().rev() {
+        out.push(char::from(d));
+    }
+    out
 }
 
 /// The byte offset of the first `needle` in `hay`. Library code searches for strings with this instead of

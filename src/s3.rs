@@ -137,17 +137,22 @@ pub fn read_list(xml_text: &str) -> Result<ListPage> {
         return Err(Error::new("InvalidResponse", "S3 answered a listing with something that is not a ListBucketResult"));
     }
     let num = |s: Option<String>| s.and_then(|v| crate::parse_int(v.trim_ascii(), 10)).unwrap_or(0);
-    let contents = xml::elements(xml_text, "Contents")
-        .iter()
-        .map(|c| ObjectInfo {
+    let mut contents = Vec::new();
+    for c in xml::elements(xml_text, "Contents") {
+        contents.push(ObjectInfo {
             key: xml::text(c, "Key").unwrap_or_default(),
             size: num(xml::text(c, "Size")),
             etag: xml::text(c, "ETag").unwrap_or_default(),
             last_modified: xml::text(c, "LastModified").unwrap_or_default(),
             storage_class: xml::text(c, "StorageClass"),
-        })
-        .collect();
-    let common_prefixes = xml::elements(xml_text, "CommonPrefixes").iter().filter_map(|p| xml::text(p, "Prefix")).collect();
+        });
+    }
+    let mut common_prefixes = Vec::new();
+    for p in xml::elements(xml_text, "CommonPrefixes") {
+        if let Some(prefix) = xml::text(p, "Prefix") {
+            common_prefixes.push(prefix);
+        }
+    }
     Ok(ListPage {
         contents,
         common_prefixes,

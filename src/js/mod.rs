@@ -122,7 +122,10 @@ impl<'a> Fields<'a> {
 
     /// The remaining fields as name/value pairs.
     pub fn pairs(&mut self) -> Vec<(String, String)> {
-        let rest: Vec<&str> = self.0.by_ref().collect();
+        let mut rest = Vec::new();
+        for field in self.0.by_ref() {
+            rest.push(field);
+        }
         pairs_of(&rest)
     }
 }

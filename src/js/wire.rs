@@ -138,11 +138,14 @@ pub fn s3_list(text: &str) -> Result<String> {
     let truncated = yes(page.is_truncated);
     let mut out: Vec<&str> = vec![&truncated, page.next_continuation_token.as_deref().unwrap_or(""), &key_count, &prefixes];
     out.extend(page.common_prefixes.iter().map(String::as_str));
-    let sizes: Vec<String> = page.contents.iter().map(|o| decimal(o.size, 1)).collect();
-    for (o, size) in page.contents.iter().zip(&sizes) {
-        out.extend([o.key.as_str(), size, &o.etag, &o.last_modified, o.storage_class.as_deref().unwrap_or("")]);
+    let mut text = join(&out);
+    for o in &page.contents {
+        for field in [o.key.as_str(), &decimal(o.size, 1), &o.etag, &o.last_modified, o.storage_class.as_deref().unwrap_or("")] {
+            text.push('\0');
+            text.push_str(field);
+        }
     }
-    Ok(join(&out))
+    Ok(text)
 }
 
 /// `s3Error`: status; `text` the answer. S3's coded error (always fails).

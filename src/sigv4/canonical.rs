@@ -32,14 +32,14 @@ pub fn canonical_uri(wire_path: &str, settings: &Settings) -> String {
 /// Splits a query into `(name, value)` pairs, each decoded and encoded again with `UriEncode` (so the pairs are
 /// both what is signed and a safe wire form). A parameter with no `=` has an empty value; `+` is a literal `+`.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
+    let mut out = Vec::new();
+    for p in query.split('&') {
+        if !p.is_empty() {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (uri_encode(&percent_decode(k), false), uri_encode(&percent_decode(v), false))
-        })
-        .collect()
+            out.push((uri_encode(&percent_decode(k), false), uri_encode(&percent_decode(v), false)));
+        }
+    }
+    out
 }
 
 /// Sorted by name, then value (byte order), joined as `name=value&...`.

@@ -8,9 +8,18 @@ use crate::prelude::*;
 const ALIASES: [(&str, &str); 6] =
     [("email", "ses"), ("queue", "sqs"), ("appstream2", "appstream"), ("cloudhsmv2", "cloudhsm"), ("pinpoint", "mobiletargeting"), ("git-codecommit", "codecommit")];
 
+/// The parts of `s` between `sep`s (a plain loop: `collect()` is one more generic instance in the wasm).
+fn parts(s: &str, sep: char) -> Vec<&str> {
+    let mut out = Vec::new();
+    for p in s.split(sep) {
+        out.push(p);
+    }
+    out
+}
+
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5` ...
 pub fn looks_like_region(label: &str) -> bool {
-    let parts: Vec<&str> = label.split('-').collect();
+    let parts = parts(label, '-');
     match parts.as_slice() {
         [first, middle @ .., last] => {
             first.len() == 2
@@ -46,7 +55,8 @@ fn strip_aws_suffix(host: &str) -> Option<(&str, &'static str)> {
 fn infer_s3(labels: &[&str], global_region: &str) -> Option<Inferred> {
     let idx = labels.iter().rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
     let marker = labels.get(idx)?;
-    let after: Vec<&str> = labels.get(idx + 1..).unwrap_or(&[]).iter().copied().filter(|l| *l != "dualstack").collect();
+    let mut after = labels.get(idx + 1..).unwrap_or(&[]).to_vec();
+    after.retain(|l| *l != "dualstack");
     let region_after = match after.as_slice() {
         [] => None,
         [r] if looks_like_region(r) => Some((*r).to_owned()),
@@ -70,11 +80,11 @@ fn infer_s3(labels: &[&str], global_region: &str) -> Option<Inferred> {
 
 pub fn infer(host: &str) -> Option<Inferred> {
     let (rest, global_region) = strip_aws_suffix(host)?;
-    let labels: Vec<&str> = rest.split('.').collect();
+    let mut labels = parts(rest, '.');
     if let Some(s3) = infer_s3(&labels, global_region) {
         return Some(s3);
     }
-    let mut labels: Vec<&str> = labels.into_iter().filter(|l| *l != "dualstack").collect();
+    labels.retain(|l| *l != "dualstack");
     let region = match labels.last() {
         Some(last) if looks_like_region(last) => {
             let r = (*last).to_owned();

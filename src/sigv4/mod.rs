@@ -222,7 +222,9 @@ pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings:
     let (cscope, sts, sig) = sign_string(cache, creds, scope, &canonical);
 
     let mut headers = given;
-    headers.extend(added);
+    for h in added {
+        headers.push(h);
+    }
     headers.push((
         "authorization".into(),
         cat(&[ALGORITHM, " Credential=", creds.access_key_id, "/", &cscope, ", SignedHeaders=", &names, ", Signature=", &sig]),
@@ -257,13 +259,13 @@ pub fn presign(
     pairs.push(("X-Amz-Expires".into(), decimal(expires_in, 1)));
     pairs.push(("X-Amz-SignedHeaders".into(), enc(&names)));
     let token = creds.session_token.map(|t| ("X-Amz-Security-Token".to_owned(), enc(t)));
-    if settings.sign_session_token {
-        pairs.extend(token.clone());
+    if let (true, Some(t)) = (settings.sign_session_token, &token) {
+        pairs.push(t.clone());
     }
     let canonical = canonical_request(&method, &uri, &canonical_query(&pairs), &block, &names, &hash);
     let (_, sts, sig) = sign_string(cache, creds, scope, &canonical);
-    if !settings.sign_session_token {
-        pairs.extend(token);
+    if let (false, Some(t)) = (settings.sign_session_token, token) {
+        pairs.push(t);
     }
     pairs.push(("X-Amz-Signature".into(), sig.clone()));
     Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers: given, canonical_request: canonical, string_to_sign: sts, signature: sig })

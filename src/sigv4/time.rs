@@ -48,12 +48,18 @@ pub fn parse_iso8601(s: &str) -> Option<i64> {
     let (date, time) = s.split_once('T')?;
     let time = time.strip_suffix('Z')?;
     let time = time.split_once('.').map_or(time, |(whole, _)| whole);
-    let num = |p: &str| crate::parse_int(p, 10).and_then(|n| i64::try_from(n).ok());
-    let mut d = date.split('-').map(num);
-    let mut t = time.split(':').map(num);
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 || d.next().is_some() || t.next().is_some() {
+    // Three numbers between two separators each: "2024-05-01", "12:00:00".
+    let three = |s: &str, sep: char| -> Option<[i64; 3]> {
+        let mut parts = s.split(sep);
+        let mut out = [0i64; 3];
+        for n in out.iter_mut() {
+            *n = i64::try_from(crate::parse_int(parts.next()?, 10)?).ok()?;
+        }
+        parts.next().is_none().then_some(out)
+    };
+    let [y, m, day] = three(date, '-')?;
+    let [h, min, sec] = three(time, ':')?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
         return None;
     }
     Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + sec)
@@ -130,6 +136,9 @@ mod tests {
         assert_eq!(parse_iso8601("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_iso8601("2024-05-01 12:00:00"), None);
         assert_eq!(parse_iso8601("2024-13-01T12:00:00Z"), None);
+        assert_eq!(parse_iso8601("2024-05-01-02T12:00:00Z"), None, "a fourth date part");
+        assert_eq!(parse_iso8601("2024-05-01T12:00Z"), None, "no seconds");
+        assert_eq!(parse_iso8601("2024-05-+1T12:00:00Z"), None, "a sign");
     }
 
     #[test]

@@ -380,7 +380,11 @@ pub fn mul_add(u: &[u8], x: &[u8], a: &[u8]) -> Vec<u8> {
         *limb = s as u32;
         carry = s >> 32;
     }
-    out.iter().rev().flat_map(|l| l.to_be_bytes()).collect()
+    let mut bytes = Vec::with_capacity(out.len() * 4);
+    for l in out.iter().rev() {
+        bytes.extend_from_slice(&l.to_be_bytes());
+    }
+    bytes
 }
 
 #[cfg(test)]

@@ -102,7 +102,9 @@ impl Config {
         if let Some(p) = preferred {
             params.push(("PREFERRED_CHALLENGE".into(), p.into()));
         }
-        params.extend(factor_params);
+        for p in factor_params {
+            params.push(p);
+        }
         let params = self.with_secret(params, username);
         self.initiate("USER_AUTH", &params, metadata)
     }
@@ -136,7 +138,9 @@ impl Config {
     /// RespondToAuthChallenge: `responses` without USERNAME/SECRET_HASH, which are added here.
     pub fn respond(&self, challenge: &str, username: &str, responses: Vec<(String, String)>, session: Option<&str>) -> Call {
         let mut all = vec![("USERNAME".into(), username.into())];
-        all.extend(responses);
+        for r in responses {
+            all.push(r);
+        }
         let all = self.with_secret(all, username);
         let body = Object::new().str("ChallengeName", challenge).map("ChallengeResponses", &all).opt_str("Session", session);
         self.call("RespondToAuthChallenge", body)

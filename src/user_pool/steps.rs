@@ -97,7 +97,9 @@ pub fn responses(challenge: &str, answer: &str, attributes: &[(String, String)])
     }
     let mut out = vec![(key.to_owned(), answer.to_owned())];
     if challenge == "NEW_PASSWORD_REQUIRED" {
-        out.extend(attributes.iter().map(|(k, v)| (cat(&["userAttributes.", k]), v.clone())));
+        for (k, v) in attributes {
+            out.push((cat(&["userAttributes.", k]), v.clone()));
+        }
     }
     Ok(out)
 }
