@@ -276,10 +276,10 @@ pub fn number_kind(text: &str) -> NumberKind {
     };
     let Some(exponent) = exponent else { return NumberKind::Text };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    let digits = cat(&[int, frac]);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return NumberKind::Text;
     }
-    let digits: String = int.chars().chain(frac.chars()).collect();
     let significant = crate::trim_start_byte(&digits, b'0');
     let leading_zeros = digits.len() - significant.len();
     let significant = crate::trim_end_byte(significant, b'0');

@@ -20,7 +20,11 @@ mod prelude {
 /// Concatenates string pieces. Library code builds strings with this rather than `format!`, which would pull
 /// `core::fmt` (several KiB) into the wasm.
 pub fn cat(parts: &[&str]) -> prelude::String {
-    let mut out = prelude::String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    let mut len = 0;
+    for p in parts {
+        len += p.len();
+    }
+    let mut out = prelude::String::with_capacity(len);
     for p in parts {
         out.push_str(p);
     }
@@ -62,20 +66,33 @@ pub fn parse_int(s: &str, radix: u32) -> Option<u64> {
     if s.is_empty() {
         return None;
     }
-    s.chars().try_fold(0u64, |n, c| n.checked_mul(u64::from(radix))?.checked_add(u64::from(c.to_digit(radix)?)))
+    let mut n = 0u64;
+    for &c in s.as_bytes() {
+        // A byte beyond ASCII is a Latin-1 char here, which is no digit.
+        n = n.checked_mul(u64::from(radix))?.checked_add(u64::from(char::from(c).to_digit(radix)?))?;
+    }
+    Some(n)
 }
 
 /// `s` without the ASCII byte `b` repeated at its start. Library code trims with these two, byte-wise: core's
 /// char-pattern trimming is generic code per call site's pattern in the wasm.
 pub fn trim_start_byte(s: &str, b: u8) -> &str {
-    let n = s.bytes().take_while(|&c| c == b).count();
+    let bytes = s.as_bytes();
+    let mut n = 0;
+    while bytes.get(n) == Some(&b) {
+        n += 1;
+    }
     s.get(n..).unwrap_or("")
 }
 
 /// `s` without the ASCII byte `b` repeated at its end.
 pub fn trim_end_byte(s: &str, b: u8) -> &str {
-    let n = s.bytes().rev().take_while(|&c| c == b).count();
-    s.get(..s.len() - n).unwrap_or("")
+    let bytes = s.as_bytes();
+    let mut n = bytes.len();
+    while n > 0 && bytes.get(n - 1) == Some(&b) {
+        n -= 1;
+    }
+    s.get(..n).unwrap_or("")
 }
 
 pub mod base64;
