@@ -68,11 +68,9 @@ impl Config {
         cat(&["cognito-fetch.", &self.client_id])
     }
 
-    fn with_secret(&self, mut params: Vec<(String, String)>, username: &str) -> Vec<(String, String)> {
-        if let Some(h) = self.secret_hash(username) {
-            params.push(("SECRET_HASH".into(), h));
-        }
-        params
+    /// Authentication parameters or challenge responses, with SECRET_HASH last when the client has a secret.
+    fn with_secret(&self, params: Object, username: &str) -> Object {
+        params.opt_str("SECRET_HASH", self.secret_hash(username).as_deref())
     }
 
     fn call(&self, operation: &'static str, body: Object) -> Call {
@@ -85,50 +83,44 @@ impl Config {
 
     /// InitiateAuth USER_SRP_AUTH.
     pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(String, String)]) -> Call {
-        let params = self.with_secret(vec![("USERNAME".into(), username.into()), ("SRP_A".into(), srp_a.into())], username);
-        self.initiate("USER_SRP_AUTH", &params, metadata)
+        let params = self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a), username);
+        self.initiate("USER_SRP_AUTH", params, metadata)
     }
 
     /// InitiateAuth USER_PASSWORD_AUTH (the password travels to Cognito over TLS).
     pub fn initiate_password(&self, username: &str, password: &str, metadata: &[(String, String)]) -> Call {
-        let params = self.with_secret(vec![("USERNAME".into(), username.into()), ("PASSWORD".into(), password.into())], username);
-        self.initiate("USER_PASSWORD_AUTH", &params, metadata)
+        let params = self.with_secret(Object::new().str("USERNAME", username).str("PASSWORD", password), username);
+        self.initiate("USER_PASSWORD_AUTH", params, metadata)
     }
 
     /// InitiateAuth USER_AUTH (choice-based): with `preferred` (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)
     /// Cognito starts that factor at once; without it, it answers SELECT_CHALLENGE with the choices.
     pub fn initiate_user_auth(&self, username: &str, preferred: Option<&str>, factor_params: Vec<(String, String)>, metadata: &[(String, String)]) -> Call {
-        let mut params = vec![("USERNAME".into(), username.into())];
-        if let Some(p) = preferred {
-            params.push(("PREFERRED_CHALLENGE".into(), p.into()));
+        let mut params = Object::new().str("USERNAME", username).opt_str("PREFERRED_CHALLENGE", preferred);
+        for (k, v) in &factor_params {
+            params = params.str(k, v);
         }
-        for p in factor_params {
-            params.push(p);
-        }
-        let params = self.with_secret(params, username);
-        self.initiate("USER_AUTH", &params, metadata)
+        self.initiate("USER_AUTH", self.with_secret(params, username), metadata)
     }
 
     /// InitiateAuth CUSTOM_AUTH, starting with SRP when `srp_a` is given (`CHALLENGE_NAME: SRP_A`).
     pub fn initiate_custom(&self, username: &str, srp_a: Option<&str>, metadata: &[(String, String)]) -> Call {
-        let mut params = vec![("USERNAME".into(), username.into())];
+        let mut params = Object::new().str("USERNAME", username);
         if let Some(a) = srp_a {
-            params.push(("SRP_A".into(), a.into()));
-            params.push(("CHALLENGE_NAME".into(), "SRP_A".into()));
+            params = params.str("SRP_A", a).str("CHALLENGE_NAME", "SRP_A");
         }
-        let params = self.with_secret(params, username);
-        self.initiate("CUSTOM_AUTH", &params, metadata)
+        self.initiate("CUSTOM_AUTH", self.with_secret(params, username), metadata)
     }
 
     /// InitiateAuth REFRESH_TOKEN_AUTH (the older refresh path). With a secret, Cognito hashes the username
     /// it knows the user by (the `sub` in the ID token works).
     pub fn initiate_refresh(&self, refresh_token: &str, username: &str) -> Call {
-        let params = self.with_secret(vec![("REFRESH_TOKEN".into(), refresh_token.into())], username);
-        self.initiate("REFRESH_TOKEN_AUTH", &params, &[])
+        let params = self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token), username);
+        self.initiate("REFRESH_TOKEN_AUTH", params, &[])
     }
 
-    fn initiate(&self, flow: &str, params: &[(String, String)], metadata: &[(String, String)]) -> Call {
-        let mut body = Object::new().str("AuthFlow", flow).map("AuthParameters", params);
+    fn initiate(&self, flow: &str, params: Object, metadata: &[(String, String)]) -> Call {
+        let mut body = Object::new().str("AuthFlow", flow).object("AuthParameters", params);
         if !metadata.is_empty() {
             body = body.map("ClientMetadata", metadata);
         }
@@ -137,12 +129,12 @@ impl Config {
 
     /// RespondToAuthChallenge: `responses` without USERNAME/SECRET_HASH, which are added here.
     pub fn respond(&self, challenge: &str, username: &str, responses: Vec<(String, String)>, session: Option<&str>) -> Call {
-        let mut all = vec![("USERNAME".into(), username.into())];
-        for r in responses {
-            all.push(r);
+        let mut all = Object::new().str("USERNAME", username);
+        for (k, v) in &responses {
+            all = all.str(k, v);
         }
         let all = self.with_secret(all, username);
-        let body = Object::new().str("ChallengeName", challenge).map("ChallengeResponses", &all).opt_str("Session", session);
+        let body = Object::new().str("ChallengeName", challenge).object("ChallengeResponses", all).opt_str("Session", session);
         self.call("RespondToAuthChallenge", body)
     }
 
