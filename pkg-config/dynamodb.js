@@ -146,7 +146,7 @@ const wrapOf = (options) => optBool(options, 'wrapNumbers') ?? false;
 export const unmarshall = (item, options) => fromMap(item, wrapOf(options));
 
 /** A copy of a request or an answer with `convert` applied to each member holding a map of values, and to each
- *  map of a member holding a list of them (`_ddbRole`). */
+ *  map of a member holding a list of them (step `ddbRole`). */
 function convertTree(v, convert, inAnswer, parent) {
   if (Array.isArray(v)) return v.map((i) => convertTree(i, convert, inAnswer, ''));
   if (!isObject(v)) return v;

@@ -1,8 +1,8 @@
 // UserPool: sign-up, sign-in as a step machine (SRP by default), the session in storage with refresh, sign-out,
-// the account operations and events. This file sends, stores, locks and emits; the protocol steps are the wasm's:
-// every request body (`_upCall`, SECRET_HASH included), what an answer means (`_upNext`), challenge responses
-// (`_upResponses`), the session record and its expiry on the server's clock (`_upRecord`, `_upNeedsRefresh`,
-// `_upClockOffset`), SRP (`SrpSession`, `_srpTimestamp`) and TOTP URIs. State is per instance.
+// the account operations and events. This file sends, stores, locks and emits; the protocol steps are the wasm's
+// (`step` in io.js): every request body (`upCall`, SECRET_HASH included), what an answer means (`upNext`),
+// challenge responses (`upResponses`), the session record and its expiry on the server's clock (`upRecord`,
+// `upNeedsRefresh`, `upClockOffset`), SRP (`SrpSession`, `srpTimestamp`) and TOTP URIs. State is per instance.
 import {
   fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall, claims, step,
   stepFields,
