@@ -27,8 +27,12 @@ export function bodyKind(b) {
 
 /** `[bytes to hash, "1" for a Blob or stream]` of a body. */
 function bodyOf(b) {
-  if (bodyKind(b) === 'opaque') return [EMPTY, '1'];
-  return [b == null ? EMPTY : typeof b === 'string' ? encoder.encode(b) : bytesOf(b), ''];
+  if (b == null) return [EMPTY, ''];
+  if (typeof b === 'string') return [encoder.encode(b), ''];
+  const bytes = bytesOf(b);
+  if (bytes) return [bytes, ''];
+  bodyKind(b); // a Blob or stream, or InvalidBody
+  return [EMPTY, '1'];
 }
 
 function credentialsOf(c) {

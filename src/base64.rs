@@ -47,11 +47,6 @@ pub fn decode(text: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// base64url (JWT segments): `-`/`_` for `+`/`/`, padding optional.
-pub fn decode_url(text: &str) -> Result<Vec<u8>> {
-    decode(&text.replace('-', "+").replace('_', "/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,8 +58,6 @@ mod tests {
             assert_eq!(decode(enc).ok(), Some(plain.as_bytes().to_vec()));
         }
         assert_eq!(decode("+/+/").ok(), Some(vec![0xfb, 0xff, 0xbf]));
-        assert_eq!(decode_url("-_-_").ok(), Some(vec![0xfb, 0xff, 0xbf]));
-        assert_eq!(decode_url("eyJhIjoxfQ").ok(), Some(br#"{"a":1}"#.to_vec()));
         for bad in ["Zg===", "Z", "Zm9v!A==", "Zm 9v"] {
             assert!(decode(bad).is_err(), "{bad}");
         }

@@ -35,6 +35,19 @@ pub struct Options {
     pub allow_imprecise_numbers: bool,
 }
 
+impl Options {
+    /// The options as the JS layer passes them: removeUndefinedValues 1, convertEmptyValues 2,
+    /// convertClassInstanceToMap 4, allowImpreciseNumbers 8.
+    pub fn from_flags(flags: i64) -> Options {
+        Options {
+            remove_undefined_values: flags & 1 != 0,
+            convert_empty_values: flags & 2 != 0,
+            convert_class_instance_to_map: flags & 4 != 0,
+            allow_imprecise_numbers: flags & 8 != 0,
+        }
+    }
+}
+
 /// DynamoDB nests at most 32 levels; deeper input is refused before it can exhaust the stack.
 const MAX_DEPTH: u32 = 64;
 
@@ -339,18 +352,9 @@ mod tests {
         }
     }
 
-    fn opts(flags: u8) -> Options {
-        Options {
-            remove_undefined_values: flags & 1 != 0,
-            convert_empty_values: flags & 2 != 0,
-            convert_class_instance_to_map: flags & 4 != 0,
-            allow_imprecise_numbers: flags & 8 != 0,
-        }
-    }
-
     #[test]
     fn token_streams() {
-        let m = |tokens: &[&str], flags| marshall_map(&tokens.join("\0"), opts(flags));
+        let m = |tokens: &[&str], flags| marshall_map(&tokens.join("\0"), Options::from_flags(flags));
         assert_eq!(m(&["{", "ka\u{1}0", "sx\u{1}1y", "kl", "[", "u", "n1", "]", "}"], 1).unwrap(), r#"{"a\u0000":{"S":"x\u0001y"},"l":{"L":[{"N":"1"}]}}"#);
         assert_eq!(m(&["{", "ks", "<", "u", "sb", "sa", "]", "ke", "<", "]", "}"], 3).unwrap(), r#"{"s":{"SS":["b","a"]},"e":{"NULL":true}}"#);
         assert_eq!(m(&["{", "kd", "(Date", "kx", "t", "}", "}"], 4).unwrap(), r#"{"d":{"M":{"x":{"BOOL":true}}}}"#);
@@ -373,7 +377,7 @@ mod tests {
         }
         let deep = ["{", "kx"].into_iter().chain(core::iter::repeat_n("[", 1000)).collect::<Vec<_>>();
         assert!(m(&deep, 0).is_err(), "nesting is bounded");
-        assert_eq!(marshall("u", opts(1)).ok(), Some(None), "a removed undefined");
+        assert_eq!(marshall("u", Options::from_flags(1)).ok(), Some(None), "a removed undefined");
     }
 
     #[test]

@@ -10,14 +10,7 @@ use crate::prelude::*;
 /// `ddbMarshall`: flags (removeUndefinedValues 1, convertEmptyValues 2, convertClassInstanceToMap 4,
 /// allowImpreciseNumbers 8); `text` a map's token stream. The JSON of its map of AttributeValues.
 pub fn marshall(f: &mut Fields, tokens: &str) -> Result<String> {
-    let flags = f.int().unwrap_or(0);
-    let options = Options {
-        remove_undefined_values: flags & 1 != 0,
-        convert_empty_values: flags & 2 != 0,
-        convert_class_instance_to_map: flags & 4 != 0,
-        allow_imprecise_numbers: flags & 8 != 0,
-    };
-    ddb::marshall_map(tokens, options)
+    ddb::marshall_map(tokens, Options::from_flags(f.int().unwrap_or(0)))
 }
 
 /// `ddbNumber`: an `N` text. How it reads back ([`ddb::number_kind`]): `"0"` a JS number, `"1"` a bigint, `"2"`

@@ -103,10 +103,10 @@ impl<'a> Fields<'a> {
             Some(d) => (true, d),
             None => (false, t),
         };
-        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.len() > 18 {
             return None;
         }
-        let n = digits.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        let n = crate::parse_int(digits, 10)? as i64; // at most 18 digits: below i64::MAX
         Some(if negative { -n } else { n })
     }
 

@@ -21,12 +21,7 @@ pub fn srp_claim(f: &mut Fields) -> Result<String> {
     let a = srp::from_hex(f.str()).ok_or_else(bad)?;
     let big_a = srp::from_hex(f.str()).ok_or_else(bad)?;
     let session = srp::Session::resume(&a, &big_a)?;
-    let pool_id = f.str();
-    let pool_name = pool_id
-        .split_once('_')
-        .map(|(_, n)| n)
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| super::invalid("userPoolId must look like us-east-1_AbCdEf"))?;
+    let pool_name = crate::user_pool::pool_name(f.str())?;
     let password = f.str();
     let user_id = f.str();
     let srp_b = f.str();

@@ -46,10 +46,7 @@ impl Config {
 
     /// The user pool id's part after `_` (hashed by SRP). The region is the part before.
     pub fn pool_name(&self) -> Result<&str> {
-        match self.user_pool_id.split_once('_') {
-            Some((_, name)) if !name.is_empty() => Ok(name),
-            _ => Err(Error::new(code::INVALID_ARGUMENT, "userPoolId must look like us-east-1_AbCdEf")),
-        }
+        pool_name(&self.user_pool_id)
     }
 
     pub fn endpoint(&self) -> String {
@@ -177,6 +174,14 @@ impl Config {
     pub fn revoke_token(&self, refresh_token: &str) -> Call {
         let body = Object::new().str("Token", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref());
         self.call("RevokeToken", body)
+    }
+}
+
+/// The part of a user pool id (`us-east-1_AbCdEf`) after `_`, which SRP hashes.
+pub fn pool_name(user_pool_id: &str) -> Result<&str> {
+    match user_pool_id.split_once('_') {
+        Some((_, name)) if !name.is_empty() => Ok(name),
+        _ => Err(Error::new(code::INVALID_ARGUMENT, "userPoolId must look like us-east-1_AbCdEf")),
     }
 }
 
