@@ -71,29 +71,25 @@ impl Config {
 
     /// GetId: the identity id for these logins (none: a new guest identity).
     pub fn get_id(&self, logins: &[(String, String)]) -> Call {
-        let body = Object::new().str("IdentityPoolId", &self.identity_pool_id);
-        Call { operation: "GetId", body: with_logins(body, logins).finish() }
+        Call { operation: "GetId", body: with_logins(Object::new().str("IdentityPoolId", &self.identity_pool_id), logins).finish() }
     }
 
     /// GetCredentialsForIdentity (enhanced flow).
     pub fn get_credentials_for_identity(&self, identity_id: &str, logins: &[(String, String)]) -> Call {
-        let body = Object::new().str("IdentityId", identity_id);
-        Call { operation: "GetCredentialsForIdentity", body: with_logins(body, logins).finish() }
+        Call { operation: "GetCredentialsForIdentity", body: with_logins(Object::new().str("IdentityId", identity_id), logins).finish() }
     }
 
     /// GetOpenIdToken (basic flow, first half).
     pub fn get_open_id_token(&self, identity_id: &str, logins: &[(String, String)]) -> Call {
-        let body = Object::new().str("IdentityId", identity_id);
-        Call { operation: "GetOpenIdToken", body: with_logins(body, logins).finish() }
+        Call { operation: "GetOpenIdToken", body: with_logins(Object::new().str("IdentityId", identity_id), logins).finish() }
     }
 }
 
-fn with_logins(body: Object, logins: &[(String, String)]) -> Object {
-    if logins.is_empty() {
-        body
-    } else {
-        body.map("Logins", logins)
+fn with_logins<'o>(body: &'o mut Object, logins: &[(String, String)]) -> &'o mut Object {
+    if !logins.is_empty() {
+        body.map("Logins", logins);
     }
+    body
 }
 
 /// The `Logins` key of a token's issuer: `cognito-idp.<region>.amazonaws.com/<userPoolId>` for a user pool's

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Builds one JSON object; nested objects are written with [`Object::object`].
+/// Builds one JSON object. Members are added through `&mut` (a chain such as `Object::new().str(..).finish()`
+/// works on the temporary); nested objects are written with [`Object::object`].
 pub struct Object {
     out: String,
     empty: bool,
@@ -38,76 +39,83 @@ impl Object {
         Object { out: String::from("{"), empty: true }
     }
 
-    fn key(&mut self, key: &str) {
+    fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
             self.out.push(',');
         }
         self.empty = false;
         push_str(&mut self.out, key);
         self.out.push(':');
+        &mut self.out
     }
 
-    pub fn str(mut self, key: &str, value: &str) -> Object {
-        self.key(key);
-        push_str(&mut self.out, value);
+    pub fn str(&mut self, key: &str, value: &str) -> &mut Object {
+        push_str(self.key(key), value);
         self
     }
 
     /// Adds the member only when there is a value.
-    pub fn opt_str(self, key: &str, value: Option<&str>) -> Object {
-        match value {
-            Some(v) => self.str(key, v),
-            None => self,
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Object {
+        if let Some(v) = value {
+            self.str(key, v);
         }
+        self
     }
 
-    pub fn num(mut self, key: &str, value: i64) -> Object {
-        self.key(key);
+    pub fn num(&mut self, key: &str, value: i64) -> &mut Object {
+        let out = self.key(key);
         if value < 0 {
-            self.out.push('-');
+            out.push('-');
         }
-        self.out.push_str(&crate::decimal(value.unsigned_abs(), 1));
+        out.push_str(&crate::decimal(value.unsigned_abs(), 1));
         self
     }
 
-    pub fn bool(mut self, key: &str, value: bool) -> Object {
-        self.key(key);
-        self.out.push_str(if value { "true" } else { "false" });
+    pub fn bool(&mut self, key: &str, value: bool) -> &mut Object {
+        self.key(key).push_str(if value { "true" } else { "false" });
         self
     }
 
-    pub fn object(mut self, key: &str, value: Object) -> Object {
-        self.key(key);
-        self.out.push_str(&value.finish());
+    /// A nested object (finished here).
+    pub fn object(&mut self, key: &str, value: &mut Object) -> &mut Object {
+        let v = value.finish();
+        self.key(key).push_str(&v);
         self
     }
 
     /// A map of strings (`AuthParameters`, `ChallengeResponses`, `ClientMetadata` ...).
-    pub fn map(self, key: &str, pairs: &[(String, String)]) -> Object {
+    pub fn map(&mut self, key: &str, pairs: &[(String, String)]) -> &mut Object {
         let mut m = Object::new();
-        for (k, v) in pairs {
-            m = m.str(k, v);
-        }
-        self.object(key, m)
+        m.pairs(pairs);
+        self.object(key, &mut m)
     }
 
-    /// `[{"Name": n, "Value": v}, ...]` (Cognito's attribute lists).
-    pub fn attributes(mut self, key: &str, pairs: &[(String, String)]) -> Object {
-        self.key(key);
-        self.out.push('[');
-        for (i, (n, v)) in pairs.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.out.push_str(&Object::new().str("Name", n).str("Value", v).finish());
+    /// Each pair as a string member.
+    pub fn pairs(&mut self, pairs: &[(String, String)]) -> &mut Object {
+        for (k, v) in pairs {
+            self.str(k, v);
         }
-        self.out.push(']');
         self
     }
 
-    pub fn finish(mut self) -> String {
+    /// `[{"Name": n, "Value": v}, ...]` (Cognito's attribute lists).
+    pub fn attributes(&mut self, key: &str, pairs: &[(String, String)]) -> &mut Object {
+        let out = self.key(key);
+        out.push('[');
+        for (i, (n, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&Object::new().str("Name", n).str("Value", v).finish());
+        }
+        out.push(']');
+        self
+    }
+
+    /// The object's text (the builder is left empty).
+    pub fn finish(&mut self) -> String {
         self.out.push('}');
-        self.out
+        core::mem::take(&mut self.out)
     }
 }
 

@@ -300,10 +300,10 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
         "USER_PASSWORD_AUTH" => cfg.initiate_password(get(0), get(1), &meta),
         "CUSTOM_AUTH" => cfg.initiate_custom(get(0), opt(1), &meta),
         // [username, preferred, factor parameters...]
-        "USER_AUTH" => cfg.initiate_user_auth(get(0), opt(1), rest(2), &meta),
+        "USER_AUTH" => cfg.initiate_user_auth(get(0), opt(1), &rest(2), &meta),
         "REFRESH_TOKEN_AUTH" => cfg.initiate_refresh(get(0), get(1)),
         // [challenge, username, session, responses...]
-        "RespondToAuthChallenge" => cfg.respond(get(0), get(1), rest(3), opt(2)),
+        "RespondToAuthChallenge" => cfg.respond(get(0), get(1), &rest(3), opt(2)),
         "GetTokensFromRefreshToken" => cfg.get_tokens_from_refresh_token(get(0)),
         "SignUp" => cfg.sign_up(get(0), opt(1), &meta, &validation, &client_meta),
         "ConfirmSignUp" => cfg.confirm_sign_up(get(0), get(1), None),
@@ -316,29 +316,44 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
         "VerifySoftwareToken:Session" => user_pool::verify_software_token(get(0), get(1)),
         // Authorised by the access token: [accessToken, ...].
         _ => {
-            let (op, body) = match operation {
-                "GetUser" => ("GetUser", json::Object::new()),
-                "DeleteUser" => ("DeleteUser", json::Object::new()),
-                "GlobalSignOut" => ("GlobalSignOut", json::Object::new()),
-                "AssociateSoftwareToken" => ("AssociateSoftwareToken", json::Object::new()),
-                "UpdateUserAttributes" => ("UpdateUserAttributes", json::Object::new().attributes("UserAttributes", &meta)),
-                "GetUserAttributeVerificationCode" => ("GetUserAttributeVerificationCode", json::Object::new().str("AttributeName", get(1))),
-                "VerifyUserAttribute" => ("VerifyUserAttribute", json::Object::new().str("AttributeName", get(1)).str("Code", get(2))),
-                "ChangePassword" => ("ChangePassword", json::Object::new().str("PreviousPassword", get(1)).str("ProposedPassword", get(2))),
-                "VerifySoftwareToken" => ("VerifySoftwareToken", json::Object::new().str("UserCode", get(1)).opt_str("FriendlyDeviceName", opt(2))),
+            let mut body = json::Object::new();
+            let op = match operation {
+                "GetUser" => "GetUser",
+                "DeleteUser" => "DeleteUser",
+                "GlobalSignOut" => "GlobalSignOut",
+                "AssociateSoftwareToken" => "AssociateSoftwareToken",
+                "UpdateUserAttributes" => {
+                    body.attributes("UserAttributes", &meta);
+                    "UpdateUserAttributes"
+                }
+                "GetUserAttributeVerificationCode" => {
+                    body.str("AttributeName", get(1));
+                    "GetUserAttributeVerificationCode"
+                }
+                "VerifyUserAttribute" => {
+                    body.str("AttributeName", get(1)).str("Code", get(2));
+                    "VerifyUserAttribute"
+                }
+                "ChangePassword" => {
+                    body.str("PreviousPassword", get(1)).str("ProposedPassword", get(2));
+                    "ChangePassword"
+                }
+                "VerifySoftwareToken" => {
+                    body.str("UserCode", get(1)).opt_str("FriendlyDeviceName", opt(2));
+                    "VerifySoftwareToken"
+                }
                 // [accessToken, totp, sms, email]: ENABLED | DISABLED | PREFERRED | NOT_PREFERRED, or "" to leave.
                 "SetUserMFAPreference" => {
-                    let mut b = json::Object::new();
                     for (i, member) in [(1, "SoftwareTokenMfaSettings"), (2, "SMSMfaSettings"), (3, "EmailMfaSettings")] {
                         if let Some(choice) = opt(i) {
-                            b = b.object(member, user_pool::mfa_setting(choice)?);
+                            body.object(member, &mut user_pool::mfa_setting(choice)?);
                         }
                     }
-                    ("SetUserMFAPreference", b)
+                    "SetUserMFAPreference"
                 }
                 _ => return Err(super::invalid("unknown user-pool operation")),
             };
-            user_pool::with_access_token(op, get(0), body)
+            user_pool::with_access_token(op, get(0), &mut body)
         }
     };
     Ok(join(&[&cat(&[user_pool::TARGET_PREFIX, call.operation]), &call.body]))

@@ -66,114 +66,102 @@ impl Config {
     }
 
     /// Authentication parameters or challenge responses, with SECRET_HASH last when the client has a secret.
-    fn with_secret(&self, params: Object, username: &str) -> Object {
+    fn with_secret<'o>(&self, params: &'o mut Object, username: &str) -> &'o mut Object {
         params.opt_str("SECRET_HASH", self.secret_hash(username).as_deref())
     }
 
-    fn call(&self, operation: &'static str, body: Object) -> Call {
+    fn call(&self, operation: &'static str, body: &mut Object) -> Call {
         Call { operation, body: body.str("ClientId", &self.client_id).finish() }
     }
 
-    fn secret_hash_member(&self, body: Object, username: &str) -> Object {
-        body.opt_str("SecretHash", self.secret_hash(username).as_deref())
+    /// A call whose body ends with SecretHash (of `username`, when the client has a secret) and ClientId.
+    fn call_hashed(&self, operation: &'static str, body: &mut Object, username: &str) -> Call {
+        body.opt_str("SecretHash", self.secret_hash(username).as_deref());
+        self.call(operation, body)
     }
 
     /// InitiateAuth USER_SRP_AUTH.
     pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(String, String)]) -> Call {
-        let params = self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a), username);
-        self.initiate("USER_SRP_AUTH", params, metadata)
+        self.initiate("USER_SRP_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a), username), metadata)
     }
 
     /// InitiateAuth USER_PASSWORD_AUTH (the password travels to Cognito over TLS).
     pub fn initiate_password(&self, username: &str, password: &str, metadata: &[(String, String)]) -> Call {
-        let params = self.with_secret(Object::new().str("USERNAME", username).str("PASSWORD", password), username);
-        self.initiate("USER_PASSWORD_AUTH", params, metadata)
+        self.initiate("USER_PASSWORD_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("PASSWORD", password), username), metadata)
     }
 
     /// InitiateAuth USER_AUTH (choice-based): with `preferred` (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)
     /// Cognito starts that factor at once; without it, it answers SELECT_CHALLENGE with the choices.
-    pub fn initiate_user_auth(&self, username: &str, preferred: Option<&str>, factor_params: Vec<(String, String)>, metadata: &[(String, String)]) -> Call {
-        let mut params = Object::new().str("USERNAME", username).opt_str("PREFERRED_CHALLENGE", preferred);
-        for (k, v) in &factor_params {
-            params = params.str(k, v);
-        }
-        self.initiate("USER_AUTH", self.with_secret(params, username), metadata)
+    pub fn initiate_user_auth(&self, username: &str, preferred: Option<&str>, factor_params: &[(String, String)], metadata: &[(String, String)]) -> Call {
+        self.initiate("USER_AUTH", self.with_secret(Object::new().str("USERNAME", username).opt_str("PREFERRED_CHALLENGE", preferred).pairs(factor_params), username), metadata)
     }
 
     /// InitiateAuth CUSTOM_AUTH, starting with SRP when `srp_a` is given (`CHALLENGE_NAME: SRP_A`).
     pub fn initiate_custom(&self, username: &str, srp_a: Option<&str>, metadata: &[(String, String)]) -> Call {
-        let mut params = Object::new().str("USERNAME", username);
+        let mut params = Object::new();
+        params.str("USERNAME", username);
         if let Some(a) = srp_a {
-            params = params.str("SRP_A", a).str("CHALLENGE_NAME", "SRP_A");
+            params.str("SRP_A", a).str("CHALLENGE_NAME", "SRP_A");
         }
-        self.initiate("CUSTOM_AUTH", self.with_secret(params, username), metadata)
+        self.initiate("CUSTOM_AUTH", self.with_secret(&mut params, username), metadata)
     }
 
     /// InitiateAuth REFRESH_TOKEN_AUTH (the older refresh path). With a secret, Cognito hashes the username
     /// it knows the user by (the `sub` in the ID token works).
     pub fn initiate_refresh(&self, refresh_token: &str, username: &str) -> Call {
-        let params = self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token), username);
-        self.initiate("REFRESH_TOKEN_AUTH", params, &[])
+        self.initiate("REFRESH_TOKEN_AUTH", self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token), username), &[])
     }
 
-    fn initiate(&self, flow: &str, params: Object, metadata: &[(String, String)]) -> Call {
-        let mut body = Object::new().str("AuthFlow", flow).object("AuthParameters", params);
+    fn initiate(&self, flow: &str, params: &mut Object, metadata: &[(String, String)]) -> Call {
+        let mut body = Object::new();
+        body.str("AuthFlow", flow).object("AuthParameters", params);
         if !metadata.is_empty() {
-            body = body.map("ClientMetadata", metadata);
+            body.map("ClientMetadata", metadata);
         }
-        self.call("InitiateAuth", body)
+        self.call("InitiateAuth", &mut body)
     }
 
     /// RespondToAuthChallenge: `responses` without USERNAME/SECRET_HASH, which are added here.
-    pub fn respond(&self, challenge: &str, username: &str, responses: Vec<(String, String)>, session: Option<&str>) -> Call {
-        let mut all = Object::new().str("USERNAME", username);
-        for (k, v) in &responses {
-            all = all.str(k, v);
-        }
-        let all = self.with_secret(all, username);
-        let body = Object::new().str("ChallengeName", challenge).object("ChallengeResponses", all).opt_str("Session", session);
-        self.call("RespondToAuthChallenge", body)
+    pub fn respond(&self, challenge: &str, username: &str, responses: &[(String, String)], session: Option<&str>) -> Call {
+        self.call("RespondToAuthChallenge", Object::new().str("ChallengeName", challenge).object("ChallengeResponses", self.with_secret(Object::new().str("USERNAME", username).pairs(responses), username)).opt_str("Session", session))
     }
 
     /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back).
     pub fn get_tokens_from_refresh_token(&self, refresh_token: &str) -> Call {
-        let body = Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref());
-        self.call("GetTokensFromRefreshToken", body)
+        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref()))
     }
 
     pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(String, String)], validation: &[(String, String)], metadata: &[(String, String)]) -> Call {
-        let mut body = Object::new().str("Username", username).opt_str("Password", password).attributes("UserAttributes", attributes);
+        let mut body = Object::new();
+        body.str("Username", username).opt_str("Password", password).attributes("UserAttributes", attributes);
         if !validation.is_empty() {
-            body = body.attributes("ValidationData", validation);
+            body.attributes("ValidationData", validation);
         }
         if !metadata.is_empty() {
-            body = body.map("ClientMetadata", metadata);
+            body.map("ClientMetadata", metadata);
         }
-        self.call("SignUp", self.secret_hash_member(body, username))
+        self.call_hashed("SignUp", &mut body, username)
     }
 
     pub fn confirm_sign_up(&self, username: &str, code: &str, session: Option<&str>) -> Call {
-        let body = Object::new().str("Username", username).str("ConfirmationCode", code).opt_str("Session", session);
-        self.call("ConfirmSignUp", self.secret_hash_member(body, username))
+        self.call_hashed("ConfirmSignUp", Object::new().str("Username", username).str("ConfirmationCode", code).opt_str("Session", session), username)
     }
 
     pub fn resend_sign_up_code(&self, username: &str) -> Call {
-        self.call("ResendConfirmationCode", self.secret_hash_member(Object::new().str("Username", username), username))
+        self.call_hashed("ResendConfirmationCode", Object::new().str("Username", username), username)
     }
 
     pub fn forgot_password(&self, username: &str) -> Call {
-        self.call("ForgotPassword", self.secret_hash_member(Object::new().str("Username", username), username))
+        self.call_hashed("ForgotPassword", Object::new().str("Username", username), username)
     }
 
     pub fn confirm_forgot_password(&self, username: &str, code: &str, new_password: &str) -> Call {
-        let body = Object::new().str("Username", username).str("ConfirmationCode", code).str("Password", new_password);
-        self.call("ConfirmForgotPassword", self.secret_hash_member(body, username))
+        self.call_hashed("ConfirmForgotPassword", Object::new().str("Username", username).str("ConfirmationCode", code).str("Password", new_password), username)
     }
 
     /// RevokeToken: the refresh token and the access tokens issued from it stop working.
     pub fn revoke_token(&self, refresh_token: &str) -> Call {
-        let body = Object::new().str("Token", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref());
-        self.call("RevokeToken", body)
+        self.call("RevokeToken", Object::new().str("Token", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref()))
     }
 }
 
@@ -211,15 +199,16 @@ pub fn mfa_setting(choice: &str) -> Result<Object> {
         "NOT_PREFERRED" => (true, Some(false)),
         _ => return Err(Error::new(code::INVALID_ARGUMENT, "MFA preferences are ENABLED, DISABLED, PREFERRED or NOT_PREFERRED")),
     };
-    let mut o = Object::new().bool("Enabled", enabled);
+    let mut o = Object::new();
+    o.bool("Enabled", enabled);
     if let Some(p) = preferred {
-        o = o.bool("PreferredMfa", p);
+        o.bool("PreferredMfa", p);
     }
     Ok(o)
 }
 
 /// Calls authorised by an access token (no ClientId).
-pub fn with_access_token(operation: &'static str, access_token: &str, body: Object) -> Call {
+pub fn with_access_token(operation: &'static str, access_token: &str, body: &mut Object) -> Call {
     Call { operation, body: body.str("AccessToken", access_token).finish() }
 }
 
@@ -252,7 +241,7 @@ mod tests {
             Call { operation: "InitiateAuth", body: r#"{"AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"abc"},"ClientId":"client1"}"#.into() }
         );
         assert_eq!(
-            c.respond("SMS_MFA", "alice", vec![("SMS_MFA_CODE".into(), "123456".into())], Some("sess")).body,
+            c.respond("SMS_MFA", "alice", &[("SMS_MFA_CODE".into(), "123456".into())], Some("sess")).body,
             r#"{"ChallengeName":"SMS_MFA","ChallengeResponses":{"USERNAME":"alice","SMS_MFA_CODE":"123456"},"Session":"sess","ClientId":"client1"}"#
         );
         c.client_secret = Some("clientSecret".into());
@@ -266,10 +255,10 @@ mod tests {
             c.sign_up("alice", Some("pw"), &attrs, &[], &[]).body,
             cat(&[r#"{"Username":"alice","Password":"pw","UserAttributes":[{"Name":"email","Value":"a@b.c"}],"SecretHash":""#, &h, r#"","ClientId":"client1"}"#])
         );
-        assert_eq!(with_access_token("GlobalSignOut", "at", Object::new()).body, r#"{"AccessToken":"at"}"#);
+        assert_eq!(with_access_token("GlobalSignOut", "at", &mut Object::new()).body, r#"{"AccessToken":"at"}"#);
         c.client_secret = None;
         assert_eq!(
-            c.initiate_user_auth("alice", Some("EMAIL_OTP"), vec![], &[]).body,
+            c.initiate_user_auth("alice", Some("EMAIL_OTP"), &[], &[]).body,
             r#"{"AuthFlow":"USER_AUTH","AuthParameters":{"USERNAME":"alice","PREFERRED_CHALLENGE":"EMAIL_OTP"},"ClientId":"client1"}"#
         );
         assert_eq!(
