@@ -6,20 +6,33 @@
 use crate::prelude::*;
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use core::fmt;
 
-/// `Cow`: the codes and most messages are static text, so raising an error allocates nothing.
+/// The error's contents. `Cow`: the codes and most messages are static text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Details {
     pub code: Cow<'static, str>,
     pub message: Cow<'static, str>,
     /// Whether trying again later can help (throttling, server errors, network failures).
     pub retryable: bool,
 }
 
+/// Boxed, so that a `Result` stays the size of its value and each `?` moves one pointer: errors are rare,
+/// results are everywhere (this keeps several KiB of copying out of the wasm). Fields read through `Deref`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<Details>);
+
+impl core::ops::Deref for Error {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
 impl Error {
     pub fn new(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Error { code: Cow::Borrowed(code), message: message.into(), retryable: false }
+        Error(Box::new(Details { code: Cow::Borrowed(code), message: message.into(), retryable: false }))
     }
 
     /// An error a service answered with (`__type` / `Code`), HTTP status `status`.
@@ -29,7 +42,7 @@ impl Error {
                 code.as_str(),
                 "TooManyRequestsException" | "ThrottlingException" | "Throttling" | "ProvisionedThroughputExceededException" | "RequestLimitExceeded" | "InternalErrorException" | "ServiceUnavailable" | "SlowDown"
             );
-        Error { code: Cow::Owned(code), message: Cow::Owned(message), retryable }
+        Error(Box::new(Details { code: Cow::Owned(code), message: Cow::Owned(message), retryable }))
     }
 }
 

@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn splits_urls() {
-        let u = Url::parse(" HTTPS://Bucket.S3.amazonaws.com:443/a b/?x=1&y#frag").map_err(|e| e.code.into_owned());
+        let u = Url::parse(" HTTPS://Bucket.S3.amazonaws.com:443/a b/?x=1&y#frag").map_err(|e| e.code.to_string());
         let u = match u {
             Ok(u) => u,
             Err(e) => unreachable!("{e}"),
@@ -118,7 +118,7 @@ mod tests {
     #[test]
     fn rejects_what_fetch_cannot_send() {
         for bad in ["", "/relative", "ftp://x/", "https://", "https://u:p@host/", "https://ho st/", "https://host:99999/", "https://host:x/", "https://[::1/", "https://hôst/", "https://h/a\nb"] {
-            assert_eq!(Url::parse(bad).map_err(|e| e.code.into_owned()), Err("InvalidUrl".to_owned()), "{bad:?}");
+            assert_eq!(Url::parse(bad).map_err(|e| e.code.to_string()), Err("InvalidUrl".to_owned()), "{bad:?}");
         }
     }
 }

@@ -70,7 +70,7 @@ fn srp_b_and_u_are_validated() {
     let n_hex = hex(&session.n().to_be_bytes());
     for b in ["0", "000", n_hex.as_str()] {
         let b: &'static str = Box::leak(b.to_owned().into_boxed_str());
-        assert_eq!(session.derive(&base(b)).err().map(|e| e.code.into_owned()), Some(srp::INVALID_SRP.to_owned()), "B = {}", &b[..b.len().min(8)]);
+        assert_eq!(session.derive(&base(b)).err().map(|e| e.code.to_string()), Some(srp::INVALID_SRP.to_owned()), "B = {}", &b[..b.len().min(8)]);
     }
     assert!(session.derive(&base("zz")).is_err(), "non-hex B");
     assert!(session.derive(&Challenge { secret_block: "!!", ..base("1234") }).is_err(), "non-base64 secret block");

@@ -135,8 +135,8 @@ mod tests {
     #[test]
     fn headers_merge_fold_and_sort() {
         let h = |n: &str, v: &str| (n.to_owned(), v.to_owned());
-        let merged = merge_headers(&[h("My-Header1", " a   b "), h("x-b", "1"), h("my-header1", "c\n  d")]).map_err(|e| e.code.into_owned());
+        let merged = merge_headers(&[h("My-Header1", " a   b "), h("x-b", "1"), h("my-header1", "c\n  d")]).map_err(|e| e.code.to_string());
         assert_eq!(merged, Ok(vec![("my-header1".to_owned(), "a b,c d".to_owned()), ("x-b".to_owned(), "1".to_owned())]));
-        assert_eq!(merge_headers(&[h("bad name", "x")]).map_err(|e| e.code.into_owned()), Err("InvalidHeader".to_owned()));
+        assert_eq!(merge_headers(&[h("bad name", "x")]).map_err(|e| e.code.to_string()), Err("InvalidHeader".to_owned()));
     }
 }

@@ -217,7 +217,7 @@ mod tests {
     use super::*;
 
     fn cfg() -> Config {
-        let mut c = Config::new("eu-west-1", "eu-west-1_Pool1", "client1").map_err(|e| e.code).unwrap_or_else(|_| unreachable!());
+        let mut c = Config::new("eu-west-1", "eu-west-1_Pool1", "client1").map_err(|e| e.code.to_string()).unwrap_or_else(|_| unreachable!());
         c.endpoint = None;
         c
     }

@@ -133,7 +133,7 @@ mod tests {
         ] {
             assert_eq!(next(&reply(Some(c), false)).ok(), Some(Next::Ask(Prompt { challenge: c.into(), step })), "{c}");
         }
-        assert_eq!(next(&reply(Some("DEVICE_SRP_AUTH"), false)).err().map(|e| e.code.into_owned()), Some(UNSUPPORTED_CHALLENGE.into()));
+        assert_eq!(next(&reply(Some("DEVICE_SRP_AUTH"), false)).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
         assert!(next(&reply(None, false)).is_err());
     }
 
