@@ -70,22 +70,22 @@ impl Config {
     }
 
     /// GetId: the identity id for these logins (none: a new guest identity).
-    pub fn get_id(&self, logins: &[(String, String)]) -> Call {
+    pub fn get_id(&self, logins: &[(&str, &str)]) -> Call {
         Call { operation: "GetId", body: with_logins(Object::new().str("IdentityPoolId", &self.identity_pool_id), logins).finish() }
     }
 
     /// GetCredentialsForIdentity (enhanced flow).
-    pub fn get_credentials_for_identity(&self, identity_id: &str, logins: &[(String, String)]) -> Call {
+    pub fn get_credentials_for_identity(&self, identity_id: &str, logins: &[(&str, &str)]) -> Call {
         Call { operation: "GetCredentialsForIdentity", body: with_logins(Object::new().str("IdentityId", identity_id), logins).finish() }
     }
 
     /// GetOpenIdToken (basic flow, first half).
-    pub fn get_open_id_token(&self, identity_id: &str, logins: &[(String, String)]) -> Call {
+    pub fn get_open_id_token(&self, identity_id: &str, logins: &[(&str, &str)]) -> Call {
         Call { operation: "GetOpenIdToken", body: with_logins(Object::new().str("IdentityId", identity_id), logins).finish() }
     }
 }
 
-fn with_logins<'o>(body: &'o mut Object, logins: &[(String, String)]) -> &'o mut Object {
+fn with_logins<'o>(body: &'o mut Object, logins: &[(&str, &str)]) -> &'o mut Object {
     if !logins.is_empty() {
         body.map("Logins", logins);
     }
@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let logins = vec![("cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab".to_owned(), "id.token.x".to_owned())];
+        let logins = [("cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab", "id.token.x")];
         assert_eq!(cfg().get_id(&[]).body, r#"{"IdentityPoolId":"us-east-1:1111-2222"}"#);
         assert_eq!(cfg().get_id(&logins).body, r#"{"IdentityPoolId":"us-east-1:1111-2222","Logins":{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab":"id.token.x"}}"#);
         let c = cfg().get_credentials_for_identity("us-east-1:abc", &logins);

@@ -84,14 +84,14 @@ impl Object {
     }
 
     /// A map of strings (`AuthParameters`, `ChallengeResponses`, `ClientMetadata` ...).
-    pub fn map(&mut self, key: &str, pairs: &[(String, String)]) -> &mut Object {
+    pub fn map(&mut self, key: &str, pairs: &[(&str, &str)]) -> &mut Object {
         let mut m = Object::new();
         m.pairs(pairs);
         self.object(key, &mut m)
     }
 
     /// Each pair as a string member.
-    pub fn pairs(&mut self, pairs: &[(String, String)]) -> &mut Object {
+    pub fn pairs(&mut self, pairs: &[(&str, &str)]) -> &mut Object {
         for (k, v) in pairs {
             self.str(k, v);
         }
@@ -99,7 +99,7 @@ impl Object {
     }
 
     /// `[{"Name": n, "Value": v}, ...]` (Cognito's attribute lists).
-    pub fn attributes(&mut self, key: &str, pairs: &[(String, String)]) -> &mut Object {
+    pub fn attributes(&mut self, key: &str, pairs: &[(&str, &str)]) -> &mut Object {
         let out = self.key(key);
         out.push('[');
         for (i, (n, v)) in pairs.iter().enumerate() {
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn writes_escaped_json() {
-        let pairs = vec![("USERNAME".to_owned(), "a\"b\\c\n\u{1}é".to_owned())];
+        let pairs = [("USERNAME", "a\"b\\c\n\u{1}é")];
         let s = Object::new().str("A", "x").opt_str("B", None).num("N", -42).map("M", &pairs).attributes("L", &pairs).finish();
         assert_eq!(s, r#"{"A":"x","N":-42,"M":{"USERNAME":"a\"b\\c\n\u0001é"},"L":[{"Name":"USERNAME","Value":"a\"b\\c\n\u0001é"}]}"#);
         assert_eq!(Object::new().finish(), "{}");

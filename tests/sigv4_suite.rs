@@ -131,7 +131,8 @@ fn aws_sigv4_suite_every_case() {
             }
         };
         let scope = Scope { region: &region, service: &service, datetime: &datetime };
-        let req = Request { method: &raw.method, url: &url, headers: &raw.headers, payload: Payload::Bytes(&raw.body) };
+        let headers: Vec<(&str, &str)> = raw.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let req = Request { method: &raw.method, url: &url, headers: &headers, payload: Payload::Bytes(&raw.body) };
         let mut cache = SigningKeyCache::new();
 
         let signed = sign_headers(&req, &creds, &scope, &settings, &mut cache).unwrap();
@@ -178,8 +179,7 @@ fn s3_and_dynamodb_cases_every_case() {
     for c in cases {
         let name = c["name"].as_str().unwrap();
         let s = |k: &str| c[k].as_str().unwrap();
-        let headers: Vec<(String, String)> =
-            c["headers"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+        let headers: Vec<(&str, &str)> = c["headers"].as_object().unwrap().iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap())).collect();
         let body = c["body"].as_str().unwrap_or("").as_bytes();
         let datetime = AmzDate::parse(s("timestamp")).unwrap();
         let creds = Credentials { access_key_id: s("access_key_id"), secret_access_key: s("secret_access_key"), session_token: c["session_token"].as_str() };

@@ -121,7 +121,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The remaining fields as name/value pairs.
-    pub fn pairs(&mut self) -> Vec<(String, String)> {
+    pub fn pairs(&mut self) -> Vec<(&'a str, &'a str)> {
         let mut rest = Vec::new();
         for field in self.0.by_ref() {
             rest.push(field);
@@ -131,11 +131,11 @@ impl<'a> Fields<'a> {
 }
 
 /// A pair list (as [`Fields::list`] reads it) as name/value pairs.
-pub fn pairs_of(flat: &[&str]) -> Vec<(String, String)> {
+pub fn pairs_of<'a>(flat: &[&'a str]) -> Vec<(&'a str, &'a str)> {
     let mut out = Vec::with_capacity(flat.len() / 2);
     for p in flat.chunks_exact(2) {
         if let [k, v] = p {
-            out.push(((*k).to_owned(), (*v).to_owned()));
+            out.push((*k, *v));
         }
     }
     out

@@ -71,10 +71,9 @@ pub fn fold_value(value: &str) -> String {
 
 /// Headers merged by lowercase name (values of a repeated name joined with `,`, in order), values folded,
 /// sorted by name. Rejects names that are not HTTP tokens.
-pub fn merge_headers(headers: &[(String, String)]) -> Result<Vec<(String, String)>> {
+pub fn merge_headers(headers: &[(&str, &str)]) -> Result<Vec<(String, String)>> {
     let mut merged: Vec<(String, String)> = Vec::new();
-    for (name, value) in headers {
-        let (name, value) = (name.as_str(), value.as_str());
+    for &(name, value) in headers {
         if !is_token(name) {
             return Err(Error::new(code::INVALID_HEADER, cat(&["\"", name, "\" is not a valid header name"])));
         }
@@ -134,7 +133,7 @@ mod tests {
 
     #[test]
     fn headers_merge_fold_and_sort() {
-        let h = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let h = |n, v| (n, v);
         let merged = merge_headers(&[h("My-Header1", " a   b "), h("x-b", "1"), h("my-header1", "c\n  d")]).map_err(|e| e.code.to_string());
         assert_eq!(merged, Ok(vec![("my-header1".to_owned(), "a b,c d".to_owned()), ("x-b".to_owned(), "1".to_owned())]));
         assert_eq!(merge_headers(&[h("bad name", "x")]).map_err(|e| e.code.to_string()), Err("InvalidHeader".to_owned()));

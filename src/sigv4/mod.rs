@@ -71,7 +71,7 @@ pub struct Request<'a> {
     pub method: &'a str,
     pub url: &'a Url,
     /// As given by the caller; repeated names are allowed (their values are joined with `,`).
-    pub headers: &'a [(String, String)],
+    pub headers: &'a [(&'a str, &'a str)],
     pub payload: Payload<'a>,
 }
 
@@ -175,9 +175,9 @@ fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Setting
     let send_path = if settings.double_encode_path { req.url.path.clone() } else { uri.clone() };
     let pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
     let mut given = Vec::with_capacity(req.headers.len());
-    for (n, v) in req.headers {
+    for &(n, v) in req.headers {
         if !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n)) {
-            given.push((n.clone(), v.clone()));
+            given.push((n, v));
         }
     }
     let given = merge_headers(&given)?;

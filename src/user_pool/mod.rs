@@ -81,23 +81,23 @@ impl Config {
     }
 
     /// InitiateAuth USER_SRP_AUTH.
-    pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(String, String)]) -> Call {
+    pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(&str, &str)]) -> Call {
         self.initiate("USER_SRP_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a), username), metadata)
     }
 
     /// InitiateAuth USER_PASSWORD_AUTH (the password travels to Cognito over TLS).
-    pub fn initiate_password(&self, username: &str, password: &str, metadata: &[(String, String)]) -> Call {
+    pub fn initiate_password(&self, username: &str, password: &str, metadata: &[(&str, &str)]) -> Call {
         self.initiate("USER_PASSWORD_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("PASSWORD", password), username), metadata)
     }
 
     /// InitiateAuth USER_AUTH (choice-based): with `preferred` (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)
     /// Cognito starts that factor at once; without it, it answers SELECT_CHALLENGE with the choices.
-    pub fn initiate_user_auth(&self, username: &str, preferred: Option<&str>, factor_params: &[(String, String)], metadata: &[(String, String)]) -> Call {
+    pub fn initiate_user_auth(&self, username: &str, preferred: Option<&str>, factor_params: &[(&str, &str)], metadata: &[(&str, &str)]) -> Call {
         self.initiate("USER_AUTH", self.with_secret(Object::new().str("USERNAME", username).opt_str("PREFERRED_CHALLENGE", preferred).pairs(factor_params), username), metadata)
     }
 
     /// InitiateAuth CUSTOM_AUTH, starting with SRP when `srp_a` is given (`CHALLENGE_NAME: SRP_A`).
-    pub fn initiate_custom(&self, username: &str, srp_a: Option<&str>, metadata: &[(String, String)]) -> Call {
+    pub fn initiate_custom(&self, username: &str, srp_a: Option<&str>, metadata: &[(&str, &str)]) -> Call {
         let mut params = Object::new();
         params.str("USERNAME", username);
         if let Some(a) = srp_a {
@@ -112,7 +112,7 @@ impl Config {
         self.initiate("REFRESH_TOKEN_AUTH", self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token), username), &[])
     }
 
-    fn initiate(&self, flow: &str, params: &mut Object, metadata: &[(String, String)]) -> Call {
+    fn initiate(&self, flow: &str, params: &mut Object, metadata: &[(&str, &str)]) -> Call {
         let mut body = Object::new();
         body.str("AuthFlow", flow).object("AuthParameters", params);
         if !metadata.is_empty() {
@@ -122,7 +122,7 @@ impl Config {
     }
 
     /// RespondToAuthChallenge: `responses` without USERNAME/SECRET_HASH, which are added here.
-    pub fn respond(&self, challenge: &str, username: &str, responses: &[(String, String)], session: Option<&str>) -> Call {
+    pub fn respond(&self, challenge: &str, username: &str, responses: &[(&str, &str)], session: Option<&str>) -> Call {
         self.call("RespondToAuthChallenge", Object::new().str("ChallengeName", challenge).object("ChallengeResponses", self.with_secret(Object::new().str("USERNAME", username).pairs(responses), username)).opt_str("Session", session))
     }
 
@@ -131,7 +131,7 @@ impl Config {
         self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref()))
     }
 
-    pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(String, String)], validation: &[(String, String)], metadata: &[(String, String)]) -> Call {
+    pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(&str, &str)], validation: &[(&str, &str)], metadata: &[(&str, &str)]) -> Call {
         let mut body = Object::new();
         body.str("Username", username).opt_str("Password", password).attributes("UserAttributes", attributes);
         if !validation.is_empty() {
@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(c.initiate_password("alice", "pw", &[]).body, cat(&[r#"{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw","SECRET_HASH":""#, &h, r#""},"ClientId":"client1"}"#]));
         assert_eq!(c.resend_sign_up_code("alice").body, cat(&[r#"{"Username":"alice","SecretHash":""#, &h, r#"","ClientId":"client1"}"#]));
         assert_eq!(c.get_tokens_from_refresh_token("rt").body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","ClientId":"client1"}"#);
-        let attrs = vec![("email".to_owned(), "a@b.c".to_owned())];
+        let attrs = [("email", "a@b.c")];
         assert_eq!(
             c.sign_up("alice", Some("pw"), &attrs, &[], &[]).body,
             cat(&[r#"{"Username":"alice","Password":"pw","UserAttributes":[{"Name":"email","Value":"a@b.c"}],"SecretHash":""#, &h, r#"","ClientId":"client1"}"#])

@@ -82,7 +82,7 @@ pub fn next(reply: &Reply) -> Result<Next> {
 
 /// `ChallengeResponses` (without USERNAME and SECRET_HASH) for the user's `answer` to `challenge`;
 /// `attributes` are required attributes sent with a new password.
-pub fn responses(challenge: &str, answer: &str, attributes: &[(String, String)]) -> Result<Vec<(String, String)>> {
+pub fn responses(challenge: &str, answer: &str, attributes: &[(&str, &str)]) -> Result<Vec<(String, String)>> {
     let key = match challenge {
         "NEW_PASSWORD_REQUIRED" => "NEW_PASSWORD",
         "SMS_MFA" => "SMS_MFA_CODE",
@@ -98,7 +98,7 @@ pub fn responses(challenge: &str, answer: &str, attributes: &[(String, String)])
     let mut out = vec![(key.to_owned(), answer.to_owned())];
     if challenge == "NEW_PASSWORD_REQUIRED" {
         for (k, v) in attributes {
-            out.push((cat(&["userAttributes.", k]), v.clone()));
+            out.push((cat(&["userAttributes.", k]), (*v).to_owned()));
         }
     }
     Ok(out)
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn challenge_responses() {
-        let attrs = vec![("name".to_owned(), "Ann".to_owned())];
+        let attrs = [("name", "Ann")];
         assert_eq!(
             responses("NEW_PASSWORD_REQUIRED", "N3w!", &attrs).ok(),
             Some(vec![("NEW_PASSWORD".into(), "N3w!".into()), ("userAttributes.name".into(), "Ann".into())])
