@@ -116,7 +116,7 @@ pub fn s3_url(f: &mut Fields) -> Result<String> {
 pub fn query(f: &mut Fields) -> Result<String> {
     let mut q = String::new();
     for (name, value) in f.pairs() {
-        s3::push_param(&mut q, &name, &value);
+        s3::push_param(&mut q, name, value);
     }
     Ok(q)
 }
