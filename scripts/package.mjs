@@ -2,6 +2,7 @@
 // README, all from pkg-config/. The wasm-bindgen glue (internal steps only) is bundled in, not shipped.
 import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
+import { minify } from 'terser';
 import { shortenImports, renameInGlue } from './shorten-imports.mjs';
 
 const root = new URL('../', import.meta.url);
@@ -41,8 +42,9 @@ writeFileSync(at('pkg/cognito_fetch.js'), renameInGlue(read('pkg/cognito_fetch.j
 
 // The ES module entry is bundled with the glue and the JS layer into one minified file: a page then makes two
 // requests (index.js, then the wasm). The drop-in is the same glue and layer bundled as one classic script.
-const bundle = async (entry, format) =>
-  (await build({
+// esbuild bundles and minifies; terser (safe options only) then compresses further, about 3% of the gzip size.
+const bundle = async (entry, format) => {
+  const code = (await build({
     entryPoints: [new URL(entry, root).pathname],
     bundle: true,
     format,
@@ -53,6 +55,10 @@ const bundle = async (entry, format) =>
     write: false,
     logLevel: 'error',
   })).outputFiles[0].text;
+  const out = await minify(code, { module: format === 'esm', ecma: 2022, compress: { passes: 3 }, mangle: true });
+  if (typeof out.code !== 'string') throw new Error(`terser produced no output for ${entry}`);
+  return out.code;
+};
 writeFileSync(at('pkg/index.js'), await bundle('pkg/index.js', 'esm'));
 writeFileSync(at('pkg/cognito-fetch.js'), await bundle('pkg/dropin-entry.js', 'iife'));
 for (const f of ['cognito_fetch.js', 'cognito_fetch.d.ts', 'dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
