@@ -127,7 +127,7 @@ fn aws_sigv4_suite_every_case() {
                 let inferred = cognito_fetch::sigv4::endpoint::infer(&url.host).unwrap();
                 let cr = read(dir, "header-canonical-request.txt").unwrap();
                 let date = cr.lines().find_map(|l| l.strip_prefix("x-amz-date:")).unwrap().to_owned();
-                (inferred.region.unwrap(), inferred.service.clone(), AmzDate::parse(&date).unwrap(), Settings::for_service(&inferred.service), 3600)
+                (inferred.region.unwrap().to_owned(), inferred.service.to_owned(), AmzDate::parse(&date).unwrap(), Settings::for_service(inferred.service), 3600)
             }
         };
         let scope = Scope { region: &region, service: &service, datetime: &datetime };

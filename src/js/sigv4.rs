@@ -55,13 +55,13 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let url = read_url(&mut f)?;
     let inferred = endpoint::infer(&url.host);
     let service = match f.opt() {
-        Some(s) => s.to_owned(),
-        None => inferred.as_ref().map(|i| i.service.clone()).ok_or_else(|| {
+        Some(s) => s,
+        None => inferred.map(|i| i.service).ok_or_else(|| {
             Error::new(code::UNKNOWN_SERVICE, cat(&["cannot tell the AWS service from the host ", &url.host, "; pass `service`"]))
         })?,
     };
     let region = match f.opt() {
-        Some(r) => r.to_owned(),
+        Some(r) => r,
         None => inferred.and_then(|i| i.region).ok_or_else(|| {
             Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the host ", &url.host, "; pass `region`"]))
         })?,

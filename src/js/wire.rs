@@ -94,9 +94,9 @@ pub fn error_code(f: &mut Fields, text: &str) -> Result<String> {
 pub fn endpoint_of(f: &mut Fields) -> Result<String> {
     let u = read_url(f)?;
     let inferred = endpoint::infer(&u.host);
-    let service = inferred.as_ref().map(|i| i.service.clone()).unwrap_or_default();
-    let region = inferred.and_then(|i| i.region).unwrap_or_default();
-    Ok(join(&[&u.host, &service, &region]))
+    let service = inferred.map_or("", |i| i.service);
+    let region = inferred.and_then(|i| i.region).unwrap_or("");
+    Ok(join(&[&u.host, service, region]))
 }
 
 /// `s3Url`: region, bucket, endpoint, forcePathStyle (flag), `"1"` when a key follows, the key. The URL of an
