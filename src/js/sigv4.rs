@@ -70,7 +70,7 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
         Some(d) => AmzDate::parse(d)?,
         None => AmzDate::from_unix_millis(now_ms as f64)?,
     };
-    let mut settings = Settings::for_service(&service);
+    let mut settings = Settings::for_service(service);
     for setting in [&mut settings.normalize_path, &mut settings.double_encode_path, &mut settings.sign_session_token, &mut settings.payload_header] {
         if let Some(b) = f.flag() {
             *setting = b;
@@ -86,20 +86,20 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let opaque = f.flag() == Some(true);
     let headers = f.pairs();
     let creds = Credentials { access_key_id, secret_access_key, session_token };
-    let scope = Scope { region: &region, service: &service, datetime: &datetime };
+    let scope = Scope { region: region, service: service, datetime: &datetime };
     if presigning {
         let expires = expires_in
             .and_then(|n| u64::try_from(n).ok())
             .filter(|n| (1..=sigv4::MAX_PRESIGN_SECONDS).contains(n))
             .ok_or_else(|| Error::new(code::INVALID_EXPIRES, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days)"))?;
-        let payload = if unsigned.unwrap_or(is_s3(&service)) { Payload::Unsigned } else { Payload::Bytes(&[]) };
+        let payload = if unsigned.unwrap_or(is_s3(service)) { Payload::Unsigned } else { Payload::Bytes(&[]) };
         let req = Request { method, url: &url, headers: &headers, payload };
         return with_keys(|cache| sigv4::presign(&req, &creds, &scope, &settings, expires, cache)).map(|s| s.url);
     }
     let payload = match (opaque, unsigned) {
         (_, Some(true)) => Payload::Unsigned,
         (false, _) => Payload::Bytes(body),
-        (true, _) if is_s3(&service) => Payload::Unsigned,
+        (true, _) if is_s3(service) => Payload::Unsigned,
         (true, _) => {
             return Err(Error::new(code::INVALID_BODY, "a Blob or stream body cannot be hashed synchronously: pass an ArrayBuffer or typed array"))
         }
