@@ -86,7 +86,7 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let opaque = f.flag() == Some(true);
     let headers = f.pairs();
     let creds = Credentials { access_key_id, secret_access_key, session_token };
-    let scope = Scope { region: region, service: service, datetime: &datetime };
+    let scope = Scope { region, service, datetime: &datetime };
     if presigning {
         let expires = expires_in
             .and_then(|n| u64::try_from(n).ok())
