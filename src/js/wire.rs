@@ -15,7 +15,7 @@ use crate::retry::{self, Attempt, Decision};
 use crate::s3::{self, Config, ListInput};
 use crate::sigv4::endpoint;
 use crate::user_pool::session::{self, Session};
-use crate::user_pool::steps::{self, Next, Reply, Tokens};
+use crate::user_pool::steps::{self, Next, Tokens};
 use crate::user_pool::{self, Config as UpConfig};
 use crate::{cat, decimal, json, xml};
 
@@ -363,13 +363,11 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
 /// RespondToAuthChallenge answer means ([`steps::next`]): `"DONE"`, `"PASSWORD_VERIFIER"` (the library answers
 /// it), or Amplify's `signInStep` for a challenge the user answers.
 pub fn up_next(f: &mut Fields) -> Result<String> {
-    let challenge = f.opt().map(str::to_owned);
-    let tokens = (f.flag() == Some(true)).then(|| Tokens { id_token: String::new(), access_token: String::new(), refresh_token: None, expires_in: 0 });
-    let reply = Reply { challenge, tokens, ..Reply::default() };
-    Ok(String::from(match steps::next(&reply)? {
-        Next::Done(_) => "DONE",
+    let challenge = f.opt();
+    Ok(String::from(match steps::next(challenge, f.flag() == Some(true))? {
+        Next::Done => "DONE",
         Next::PasswordVerifier => "PASSWORD_VERIFIER",
-        Next::Ask(p) => p.step,
+        Next::Ask(step) => step,
     }))
 }
 
@@ -385,9 +383,7 @@ pub fn up_responses(f: &mut Fields, answer: &str) -> Result<String> {
 /// server's clock.
 pub fn up_record(f: &mut Fields) -> Result<String> {
     let (client_id, username) = (f.str(), f.str());
-    let id_token = f.str().to_owned();
-    let access_token = f.str().to_owned();
-    let refresh_token = f.str();
+    let (id_token, access_token, refresh_token) = (f.str(), f.str(), f.str());
     let tokens = Tokens { id_token, access_token, refresh_token: None, expires_in: f.int().unwrap_or(0) };
     let exp = f.int();
     let local_now = f.int().unwrap_or(0);

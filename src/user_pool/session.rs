@@ -14,12 +14,12 @@ pub const RECORD_VERSION: i64 = 1;
 /// Refresh this many seconds before the access/ID tokens expire.
 pub const REFRESH_MARGIN: i64 = 300;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    pub username: String,
-    pub id_token: String,
-    pub access_token: String,
-    pub refresh_token: String,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session<'a> {
+    pub username: &'a str,
+    pub id_token: &'a str,
+    pub access_token: &'a str,
+    pub refresh_token: &'a str,
     /// Unix seconds, on the server's clock.
     pub expires_at: i64,
     /// Server clock minus local clock, seconds.
@@ -36,15 +36,15 @@ pub fn needs_refresh(expires_at: i64, clock_offset: i64, local_now: i64) -> bool
     expires_at - (local_now + clock_offset) <= REFRESH_MARGIN
 }
 
-impl Session {
+impl<'a> Session<'a> {
     /// A session from fresh tokens. `token_exp` is the access token's `exp` claim when readable.
-    pub fn from_tokens(username: &str, tokens: &Tokens, refresh_token: &str, token_exp: Option<i64>, local_now: i64, clock_offset: i64) -> Session {
+    pub fn from_tokens(username: &'a str, tokens: &Tokens<'a>, refresh_token: &'a str, token_exp: Option<i64>, local_now: i64, clock_offset: i64) -> Session<'a> {
         let server_now = local_now + clock_offset;
         Session {
-            username: username.into(),
-            id_token: tokens.id_token.clone(),
-            access_token: tokens.access_token.clone(),
-            refresh_token: refresh_token.into(),
+            username,
+            id_token: tokens.id_token,
+            access_token: tokens.access_token,
+            refresh_token,
             expires_at: token_exp.unwrap_or(server_now + tokens.expires_in),
             clock_offset,
         }
@@ -60,10 +60,10 @@ impl Session {
         Object::new()
             .num("v", RECORD_VERSION)
             .str("clientId", client_id)
-            .str("username", &self.username)
-            .str("idToken", &self.id_token)
-            .str("accessToken", &self.access_token)
-            .str("refreshToken", &self.refresh_token)
+            .str("username", self.username)
+            .str("idToken", self.id_token)
+            .str("accessToken", self.access_token)
+            .str("refreshToken", self.refresh_token)
             .num("expiresAt", self.expires_at)
             .num("clockOffset", self.clock_offset)
             .finish()
@@ -74,8 +74,8 @@ impl Session {
 mod tests {
     use super::*;
 
-    fn tokens() -> Tokens {
-        Tokens { id_token: "i".into(), access_token: "a".into(), refresh_token: Some("r".into()), expires_in: 3600 }
+    fn tokens() -> Tokens<'static> {
+        Tokens { id_token: "i", access_token: "a", refresh_token: Some("r"), expires_in: 3600 }
     }
 
     #[test]

@@ -10,47 +10,24 @@ use crate::prelude::*;
 pub const UNSUPPORTED_CHALLENGE: &str = "UnsupportedChallenge";
 
 /// Tokens from an AuthenticationResult.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tokens {
-    pub id_token: String,
-    pub access_token: String,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tokens<'a> {
+    pub id_token: &'a str,
+    pub access_token: &'a str,
     /// Absent when a refresh does not rotate it.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<&'a str>,
     pub expires_in: i64,
 }
 
-/// InitiateAuth's or RespondToAuthChallenge's answer, as the boundary reads it from the JSON.
-#[derive(Clone, Debug, Default)]
-pub struct Reply {
-    pub challenge: Option<String>,
-    pub session: Option<String>,
-    pub params: Vec<(String, String)>,
-    pub tokens: Option<Tokens>,
-    /// USER_AUTH's `AvailableChallenges` (first factors the user may choose).
-    pub available: Vec<String>,
-}
-
-impl Reply {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-}
-
-/// A challenge the user must answer, with Amplify's step name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prompt {
-    pub challenge: String,
-    pub step: &'static str,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What an InitiateAuth or RespondToAuthChallenge answer means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Next {
     /// Signed in.
-    Done(Tokens),
+    Done,
     /// SRP's PASSWORD_VERIFIER: the library answers it itself.
     PasswordVerifier,
-    /// The user has to answer (a code, a new password, a choice ...).
-    Ask(Prompt),
+    /// The user has to answer (a code, a new password, a choice ...): Amplify's `signInStep` for it.
+    Ask(&'static str),
 }
 
 /// Amplify's `signInStep` for a Cognito challenge the user answers.
@@ -68,15 +45,17 @@ pub fn step_name(challenge: &str) -> Option<&'static str> {
     })
 }
 
-pub fn next(reply: &Reply) -> Result<Next> {
-    match (&reply.tokens, reply.challenge.as_deref()) {
-        (Some(t), None) => Ok(Next::Done(t.clone())),
+/// The next step after an answer with `challenge` (its ChallengeName) and, when `has_tokens`, an
+/// AuthenticationResult.
+pub fn next(challenge: Option<&str>, has_tokens: bool) -> Result<Next> {
+    match (has_tokens, challenge) {
+        (true, None) => Ok(Next::Done),
         (_, Some("PASSWORD_VERIFIER")) => Ok(Next::PasswordVerifier),
         (_, Some(c)) => match step_name(c) {
-            Some(step) => Ok(Next::Ask(Prompt { challenge: c.into(), step })),
+            Some(step) => Ok(Next::Ask(step)),
             None => Err(Error::new(UNSUPPORTED_CHALLENGE, cat(&["this library cannot answer Cognito's ", c, " challenge yet"]))),
         },
-        (None, None) => Err(Error::new(crate::error::code::INVALID_ARGUMENT, "Cognito answered with neither tokens nor a challenge")),
+        (false, None) => Err(Error::new(crate::error::code::INVALID_ARGUMENT, "Cognito answered with neither tokens nor a challenge")),
     }
 }
 
@@ -108,20 +87,10 @@ pub fn responses(challenge: &str, answer: &str, attributes: &[(&str, &str)]) -> 
 mod tests {
     use super::*;
 
-    fn reply(challenge: Option<&str>, tokens: bool) -> Reply {
-        Reply {
-            challenge: challenge.map(str::to_owned),
-            session: Some("s".into()),
-            params: vec![],
-            tokens: tokens.then(|| Tokens { id_token: "i".into(), access_token: "a".into(), refresh_token: Some("r".into()), expires_in: 3600 }),
-            available: vec![],
-        }
-    }
-
     #[test]
     fn next_steps() {
-        assert!(matches!(next(&reply(None, true)), Ok(Next::Done(_))));
-        assert_eq!(next(&reply(Some("PASSWORD_VERIFIER"), false)).ok(), Some(Next::PasswordVerifier));
+        assert_eq!(next(None, true).ok(), Some(Next::Done));
+        assert_eq!(next(Some("PASSWORD_VERIFIER"), false).ok(), Some(Next::PasswordVerifier));
         for (c, step) in [
             ("NEW_PASSWORD_REQUIRED", "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED"),
             ("SMS_MFA", "CONFIRM_SIGN_IN_WITH_SMS_CODE"),
@@ -131,10 +100,12 @@ mod tests {
             ("CUSTOM_CHALLENGE", "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"),
             ("MFA_SETUP", "CONTINUE_SIGN_IN_WITH_TOTP_SETUP"),
         ] {
-            assert_eq!(next(&reply(Some(c), false)).ok(), Some(Next::Ask(Prompt { challenge: c.into(), step })), "{c}");
+            assert_eq!(next(Some(c), false).ok(), Some(Next::Ask(step)), "{c}");
+            // A challenge wins over tokens that came with it.
+            assert_eq!(next(Some(c), true).ok(), Some(Next::Ask(step)), "{c}");
         }
-        assert_eq!(next(&reply(Some("DEVICE_SRP_AUTH"), false)).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
-        assert!(next(&reply(None, false)).is_err());
+        assert_eq!(next(Some("DEVICE_SRP_AUTH"), false).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
+        assert!(next(None, false).is_err());
     }
 
     #[test]
