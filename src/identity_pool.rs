@@ -19,14 +19,14 @@ pub const RECORD_VERSION: i64 = 1;
 /// Refresh credentials this long before they expire (or a quarter of their lifetime when that is shorter).
 pub const REFRESH_MARGIN: i64 = 300;
 
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub region: String,
-    pub identity_pool_id: String,
+#[derive(Clone, Copy, Debug)]
+pub struct Config<'a> {
+    pub region: &'a str,
+    pub identity_pool_id: &'a str,
     /// Overrides `https://cognito-identity.<region>.amazonaws.com/`.
-    pub endpoint: Option<String>,
+    pub endpoint: Option<&'a str>,
     /// Overrides `https://sts.<region>.amazonaws.com/` (basic flow).
-    pub sts_endpoint: Option<String>,
+    pub sts_endpoint: Option<&'a str>,
 }
 
 /// Temporary AWS credentials with their expiry (Unix seconds, server clock) and identity.
@@ -38,8 +38,8 @@ pub struct Credentials {
     pub expiration: i64,
 }
 
-impl Config {
-    pub fn new(region: &str, identity_pool_id: &str) -> Result<Config> {
+impl<'a> Config<'a> {
+    pub fn new(region: &'a str, identity_pool_id: &'a str) -> Result<Config<'a>> {
         // Identity pool ids are `<region>:<uuid>`.
         match identity_pool_id.split_once(':') {
             Some((r, id)) if !r.is_empty() && !id.is_empty() => {}
@@ -48,30 +48,30 @@ impl Config {
         if region.is_empty() {
             return Err(Error::new(code::INVALID_ARGUMENT, "region is required"));
         }
-        Ok(Config { region: region.into(), identity_pool_id: identity_pool_id.into(), endpoint: None, sts_endpoint: None })
+        Ok(Config { region, identity_pool_id, endpoint: None, sts_endpoint: None })
     }
 
     pub fn endpoint(&self) -> String {
-        self.endpoint.clone().unwrap_or_else(|| cat(&["https://cognito-identity.", &self.region, ".amazonaws.com/"]))
+        self.endpoint.map_or_else(|| cat(&["https://cognito-identity.", self.region, ".amazonaws.com/"]), str::to_owned)
     }
 
     pub fn sts_endpoint(&self) -> String {
-        self.sts_endpoint.clone().unwrap_or_else(|| cat(&["https://sts.", &self.region, ".amazonaws.com/"]))
+        self.sts_endpoint.map_or_else(|| cat(&["https://sts.", self.region, ".amazonaws.com/"]), str::to_owned)
     }
 
     /// Where this pool's identity id is remembered.
     pub fn storage_key(&self) -> String {
-        cat(&["cognito-fetch.identity.", &self.identity_pool_id])
+        cat(&["cognito-fetch.identity.", self.identity_pool_id])
     }
 
     /// Where credentials are kept when the app opts into persisting them.
     pub fn credentials_key(&self) -> String {
-        cat(&["cognito-fetch.credentials.", &self.identity_pool_id])
+        cat(&["cognito-fetch.credentials.", self.identity_pool_id])
     }
 
     /// GetId: the identity id for these logins (none: a new guest identity).
     pub fn get_id(&self, logins: &[(&str, &str)]) -> Call {
-        Call { operation: "GetId", body: with_logins(Object::new().str("IdentityPoolId", &self.identity_pool_id), logins).finish() }
+        Call { operation: "GetId", body: with_logins(Object::new().str("IdentityPoolId", self.identity_pool_id), logins).finish() }
     }
 
     /// GetCredentialsForIdentity (enhanced flow).
@@ -169,7 +169,7 @@ pub fn credentials_record(c: &Credentials, issued_at: i64, identity_id: &str, pr
 mod tests {
     use super::*;
 
-    fn cfg() -> Config {
+    fn cfg() -> Config<'static> {
         Config::new("us-east-1", "us-east-1:1111-2222").unwrap()
     }
 

@@ -13,12 +13,12 @@ pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 pub const MAX_PARTS: u64 = 10_000;
 pub const DEFAULT_PART_SIZE: u64 = 8 * 1024 * 1024;
 
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub region: String,
-    pub bucket: String,
+#[derive(Clone, Copy, Debug)]
+pub struct Config<'a> {
+    pub region: &'a str,
+    pub bucket: &'a str,
     /// e.g. `http://127.0.0.1:4566` (no trailing path); default AWS's regional endpoint.
-    pub endpoint: Option<String>,
+    pub endpoint: Option<&'a str>,
     pub path_style: bool,
 }
 
@@ -30,34 +30,38 @@ fn virtual_host_ok(bucket: &str) -> bool {
         && !bucket.ends_with('-')
 }
 
-impl Config {
+impl<'a> Config<'a> {
     /// `force_path_style`: `None` chooses path-style for custom endpoints and for bucket names that cannot be
     /// a host name, virtual-hosted otherwise.
-    pub fn new(region: &str, bucket: &str, endpoint: Option<String>, force_path_style: Option<bool>) -> Result<Config> {
+    pub fn new(region: &'a str, bucket: &'a str, endpoint: Option<&'a str>, force_path_style: Option<bool>) -> Result<Config<'a>> {
         if bucket.is_empty() || bucket.contains('/') {
             return Err(Error::new(code::INVALID_ARGUMENT, "bucket must be a bucket name"));
         }
         if region.is_empty() {
             return Err(Error::new(code::INVALID_ARGUMENT, "region is required"));
         }
-        let endpoint = endpoint.map(|e| crate::trim_end_byte(&e, b'/').to_owned());
+        let endpoint = endpoint.map(|e| crate::trim_end_byte(e, b'/'));
         let path_style = force_path_style.unwrap_or(endpoint.is_some() || !virtual_host_ok(bucket));
-        Ok(Config { region: region.into(), bucket: bucket.into(), endpoint, path_style })
+        Ok(Config { region, bucket, endpoint, path_style })
     }
 
     /// The bucket's base URL, ending in `/`.
     pub fn bucket_url(&self) -> String {
-        let (scheme, host) = match &self.endpoint {
+        let aws_host;
+        let (scheme, host) = match self.endpoint {
             Some(e) => match crate::find_str(e, "://").and_then(|i| Some((e.get(..i)?, e.get(i + 3..)?))) {
-                Some((s, h)) => (s.to_owned(), h.to_owned()),
-                None => ("https".to_owned(), e.clone()),
+                Some(split) => split,
+                None => ("https", e),
             },
-            None => ("https".to_owned(), cat(&["s3.", &self.region, ".amazonaws.com"])),
+            None => {
+                aws_host = cat(&["s3.", self.region, ".amazonaws.com"]);
+                ("https", aws_host.as_str())
+            }
         };
         if self.path_style {
-            cat(&[&scheme, "://", &host, "/", &uri_encode(self.bucket.as_bytes(), false), "/"])
+            cat(&[scheme, "://", host, "/", &uri_encode(self.bucket.as_bytes(), false), "/"])
         } else {
-            cat(&[&scheme, "://", &self.bucket, ".", &host, "/"])
+            cat(&[scheme, "://", self.bucket, ".", host, "/"])
         }
     }
 
@@ -85,22 +89,22 @@ pub fn push_param(query: &mut String, name: &str, value: &str) {
 }
 
 /// ListObjectsV2's query.
-#[derive(Default, Debug, Clone)]
-pub struct ListInput {
-    pub prefix: Option<String>,
-    pub delimiter: Option<String>,
-    pub continuation_token: Option<String>,
-    pub start_after: Option<String>,
+#[derive(Default, Debug, Clone, Copy)]
+pub struct ListInput<'a> {
+    pub prefix: Option<&'a str>,
+    pub delimiter: Option<&'a str>,
+    pub continuation_token: Option<&'a str>,
+    pub start_after: Option<&'a str>,
     pub max_keys: Option<u32>,
 }
 
 pub fn list_query(input: &ListInput) -> String {
     let mut q = String::from("list-type=2");
     let params = [
-        ("continuation-token", input.continuation_token.as_deref()),
-        ("delimiter", input.delimiter.as_deref()),
-        ("prefix", input.prefix.as_deref()),
-        ("start-after", input.start_after.as_deref()),
+        ("continuation-token", input.continuation_token),
+        ("delimiter", input.delimiter),
+        ("prefix", input.prefix),
+        ("start-after", input.start_after),
     ];
     for (name, value) in params {
         if let Some(v) = value {

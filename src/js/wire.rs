@@ -104,7 +104,7 @@ pub fn endpoint_of(f: &mut Fields) -> Result<String> {
 pub fn s3_url(f: &mut Fields) -> Result<String> {
     let (region, bucket, endpoint, force) = (f.str(), f.str(), f.opt(), f.flag());
     let has_key = f.flag() == Some(true);
-    let cfg = Config::new(region, bucket, endpoint.map(str::to_owned), force)?;
+    let cfg = Config::new(region, bucket, endpoint, force)?;
     if has_key {
         cfg.object_url(f.str())
     } else {
@@ -123,8 +123,7 @@ pub fn query(f: &mut Fields) -> Result<String> {
 
 /// `s3ListQuery`: prefix, delimiter, continuationToken, startAfter, maxKeys. ListObjectsV2's query.
 pub fn s3_list_query(f: &mut Fields) -> Result<String> {
-    let mut next = || f.opt().map(str::to_owned);
-    let (prefix, delimiter, continuation_token, start_after) = (next(), next(), next(), next());
+    let (prefix, delimiter, continuation_token, start_after) = (f.opt(), f.opt(), f.opt(), f.opt());
     let max_keys = count(f).map(|n| n.min(u64::from(u32::MAX)) as u32);
     Ok(s3::list_query(&ListInput { prefix, delimiter, continuation_token, start_after, max_keys }))
 }
@@ -197,8 +196,8 @@ pub fn s3_completed(text: &str) -> Result<String> {
 /// `endpoint\0stsEndpoint\0identityKey\0credentialsKey`.
 pub fn ip_config(f: &mut Fields) -> Result<String> {
     let mut cfg = PoolConfig::new(f.str(), f.str())?;
-    cfg.endpoint = f.opt().map(str::to_owned);
-    cfg.sts_endpoint = f.opt().map(str::to_owned);
+    cfg.endpoint = f.opt();
+    cfg.sts_endpoint = f.opt();
     Ok(join(&[&cfg.endpoint(), &cfg.sts_endpoint(), &cfg.storage_key(), &cfg.credentials_key()]))
 }
 
@@ -287,7 +286,7 @@ pub fn up_config(f: &mut Fields) -> Result<String> {
 pub fn up_call(f: &mut Fields) -> Result<String> {
     let operation = f.str();
     let mut cfg = UpConfig::new(f.str(), f.str(), f.str())?;
-    cfg.client_secret = f.opt().map(str::to_owned);
+    cfg.client_secret = f.opt();
     let a = f.list();
     let meta = pairs_of(&f.list());
     let validation = pairs_of(&f.list());

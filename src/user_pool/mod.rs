@@ -16,15 +16,15 @@ pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// A user pool app client.
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub region: String,
-    pub user_pool_id: String,
-    pub client_id: String,
+#[derive(Clone, Copy, Debug)]
+pub struct Config<'a> {
+    pub region: &'a str,
+    pub user_pool_id: &'a str,
+    pub client_id: &'a str,
     /// Only for app clients with a secret: then every call that takes SECRET_HASH carries it.
-    pub client_secret: Option<String>,
+    pub client_secret: Option<&'a str>,
     /// Overrides `https://cognito-idp.<region>.amazonaws.com/` (local stand-ins, proxies).
-    pub endpoint: Option<String>,
+    pub endpoint: Option<&'a str>,
 }
 
 /// One call to Cognito: the operation name and its JSON body.
@@ -34,9 +34,9 @@ pub struct Call {
     pub body: String,
 }
 
-impl Config {
-    pub fn new(region: &str, user_pool_id: &str, client_id: &str) -> Result<Config> {
-        let cfg = Config { region: region.into(), user_pool_id: user_pool_id.into(), client_id: client_id.into(), client_secret: None, endpoint: None };
+impl<'a> Config<'a> {
+    pub fn new(region: &'a str, user_pool_id: &'a str, client_id: &'a str) -> Result<Config<'a>> {
+        let cfg = Config { region, user_pool_id, client_id, client_secret: None, endpoint: None };
         cfg.pool_name()?;
         if client_id.is_empty() {
             return Err(Error::new(code::INVALID_ARGUMENT, "clientId is required"));
@@ -45,24 +45,24 @@ impl Config {
     }
 
     /// The user pool id's part after `_` (hashed by SRP). The region is the part before.
-    pub fn pool_name(&self) -> Result<&str> {
-        pool_name(&self.user_pool_id)
+    pub fn pool_name(&self) -> Result<&'a str> {
+        pool_name(self.user_pool_id)
     }
 
     pub fn endpoint(&self) -> String {
-        match &self.endpoint {
-            Some(e) => e.clone(),
-            None => cat(&["https://cognito-idp.", &self.region, ".amazonaws.com/"]),
+        match self.endpoint {
+            Some(e) => e.to_owned(),
+            None => cat(&["https://cognito-idp.", self.region, ".amazonaws.com/"]),
         }
     }
 
     pub fn secret_hash(&self, username: &str) -> Option<String> {
-        self.client_secret.as_deref().map(|s| srp::secret_hash(s, username, &self.client_id))
+        self.client_secret.map(|s| srp::secret_hash(s, username, self.client_id))
     }
 
     /// A key that names this app client in storage.
     pub fn storage_key(&self) -> String {
-        cat(&["cognito-fetch.", &self.client_id])
+        cat(&["cognito-fetch.", self.client_id])
     }
 
     /// Authentication parameters or challenge responses, with SECRET_HASH last when the client has a secret.
@@ -71,7 +71,7 @@ impl Config {
     }
 
     fn call(&self, operation: &'static str, body: &mut Object) -> Call {
-        Call { operation, body: body.str("ClientId", &self.client_id).finish() }
+        Call { operation, body: body.str("ClientId", self.client_id).finish() }
     }
 
     /// A call whose body ends with SecretHash (of `username`, when the client has a secret) and ClientId.
@@ -128,7 +128,7 @@ impl Config {
 
     /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back).
     pub fn get_tokens_from_refresh_token(&self, refresh_token: &str) -> Call {
-        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref()))
+        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret))
     }
 
     pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(&str, &str)], validation: &[(&str, &str)], metadata: &[(&str, &str)]) -> Call {
@@ -161,7 +161,7 @@ impl Config {
 
     /// RevokeToken: the refresh token and the access tokens issued from it stop working.
     pub fn revoke_token(&self, refresh_token: &str) -> Call {
-        self.call("RevokeToken", Object::new().str("Token", refresh_token).opt_str("ClientSecret", self.client_secret.as_deref()))
+        self.call("RevokeToken", Object::new().str("Token", refresh_token).opt_str("ClientSecret", self.client_secret))
     }
 }
 
@@ -216,7 +216,7 @@ pub fn with_access_token(operation: &'static str, access_token: &str, body: &mut
 mod tests {
     use super::*;
 
-    fn cfg() -> Config {
+    fn cfg() -> Config<'static> {
         let mut c = Config::new("eu-west-1", "eu-west-1_Pool1", "client1").map_err(|e| e.code.to_string()).unwrap_or_else(|_| unreachable!());
         c.endpoint = None;
         c
@@ -244,7 +244,7 @@ mod tests {
             c.respond("SMS_MFA", "alice", &[("SMS_MFA_CODE".into(), "123456".into())], Some("sess")).body,
             r#"{"ChallengeName":"SMS_MFA","ChallengeResponses":{"USERNAME":"alice","SMS_MFA_CODE":"123456"},"Session":"sess","ClientId":"client1"}"#
         );
-        c.client_secret = Some("clientSecret".into());
+        c.client_secret = Some("clientSecret");
         // SECRET_HASH for (test, 123abd, clientSecret) is a shared SRP vector; here with client1.
         let h = srp::secret_hash("clientSecret", "alice", "client1");
         assert_eq!(c.initiate_password("alice", "pw", &[]).body, cat(&[r#"{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw","SECRET_HASH":""#, &h, r#""},"ClientId":"client1"}"#]));
