@@ -17,7 +17,8 @@ const K: [u32; 64] = [
 
 const H0: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-/// One 64-byte block into the state.
+/// One 64-byte block into the state (one copy of the rounds: never inlined).
+#[inline(never)]
 fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
     let mut w = [0u32; 64];
     for i in 0..16 {
@@ -92,17 +93,21 @@ impl Sha256 {
 
     pub fn finish(mut self) -> [u8; 32] {
         let bits = self.total.wrapping_mul(8);
-        self.update(&[0x80]);
-        if self.used > 56 {
-            self.update(&[0; 64][self.used..]);
+        // 0x80, zeros, and the length in bits in the last 8 bytes (in a block of its own when they do not fit).
+        for (i, b) in self.block.iter_mut().enumerate().skip(self.used) {
+            *b = if i == self.used { 0x80 } else { 0 };
         }
-        self.update(&[0; 56][self.used..]);
-        self.update(&bits.to_be_bytes());
+        if self.used >= 56 {
+            compress(&mut self.state, &self.block);
+            self.block = [0; 64];
+        }
+        for i in 0..8 {
+            self.block[56 + i] = (bits >> (56 - 8 * i)) as u8;
+        }
+        compress(&mut self.state, &self.block);
         let mut out = [0u8; 32];
-        for (o, s) in out.chunks_exact_mut(4).zip(self.state) {
-            for (b, v) in o.iter_mut().zip(s.to_be_bytes()) {
-                *b = v;
-            }
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = (self.state[i / 4] >> (24 - 8 * (i % 4))) as u8;
         }
         out
     }
