@@ -87,25 +87,28 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let headers = f.pairs();
     let creds = Credentials { access_key_id, secret_access_key, session_token };
     let scope = Scope { region, service, datetime: &datetime };
-    if presigning {
+    let (expires, payload) = if presigning {
         let expires = expires_in
             .and_then(|n| u64::try_from(n).ok())
             .filter(|n| (1..=sigv4::MAX_PRESIGN_SECONDS).contains(n))
             .ok_or_else(|| Error::new(code::INVALID_EXPIRES, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days)"))?;
-        let payload = if unsigned.unwrap_or(is_s3(service)) { Payload::Unsigned } else { Payload::Bytes(&[]) };
-        let req = Request { method, url: &url, headers: &headers, payload };
-        return with_keys(|cache| sigv4::presign(&req, &creds, &scope, &settings, expires, cache)).map(|s| s.url);
-    }
-    let payload = match (opaque, unsigned) {
-        (_, Some(true)) => Payload::Unsigned,
-        (false, _) => Payload::Bytes(body),
-        (true, _) if is_s3(service) => Payload::Unsigned,
-        (true, _) => {
-            return Err(Error::new(code::INVALID_BODY, "a Blob or stream body cannot be hashed synchronously: pass an ArrayBuffer or typed array"))
-        }
+        (Some(expires), if unsigned.unwrap_or(is_s3(service)) { Payload::Unsigned } else { Payload::Bytes(&[]) })
+    } else {
+        let payload = match (opaque, unsigned) {
+            (_, Some(true)) => Payload::Unsigned,
+            (false, _) => Payload::Bytes(body),
+            (true, _) if is_s3(service) => Payload::Unsigned,
+            (true, _) => {
+                return Err(Error::new(code::INVALID_BODY, "a Blob or stream body cannot be hashed synchronously: pass an ArrayBuffer or typed array"))
+            }
+        };
+        (None, payload)
     };
     let req = Request { method, url: &url, headers: &headers, payload };
-    let signed = with_keys(|cache| sigv4::sign_headers(&req, &creds, &scope, &settings, cache))?;
+    let signed = with_keys(|cache| sigv4::sign(&req, &creds, &scope, &settings, expires, cache))?;
+    if presigning {
+        return Ok(signed.url);
+    }
     Ok(cat(&[&join(&[&method.to_ascii_uppercase(), &signed.url]), "\0", &join_pairs(&signed.headers)]))
 }
 

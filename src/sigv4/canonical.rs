@@ -44,7 +44,10 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// Sorted by name, then value (byte order), joined as `name=value&...`.
 pub fn canonical_query(pairs: &[(String, String)]) -> String {
-    let mut sorted = pairs.to_vec();
+    let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        sorted.push((k, v));
+    }
     sort_pairs(&mut sorted);
     let mut out = String::new();
     for (i, (k, v)) in sorted.iter().enumerate() {
@@ -69,8 +72,8 @@ pub fn fold_value(value: &str) -> String {
     out
 }
 
-/// Headers merged by lowercase name (values of a repeated name joined with `,`, in order), values folded,
-/// sorted by name. Rejects names that are not HTTP tokens.
+/// Headers merged by lowercase name (values of a repeated name joined with `,`, in order), values folded, in
+/// the order their names first appear. Rejects names that are not HTTP tokens.
 pub fn merge_headers(headers: &[(&str, &str)]) -> Result<Vec<(String, String)>> {
     let mut merged: Vec<(String, String)> = Vec::new();
     for &(name, value) in headers {
@@ -87,12 +90,11 @@ pub fn merge_headers(headers: &[(&str, &str)]) -> Result<Vec<(String, String)>> 
             None => merged.push((lower, value)),
         }
     }
-    sort_pairs(&mut merged); // names are unique now: this sorts by name
     Ok(merged)
 }
 
 /// `name:value\n` lines and the `;`-joined signed header names, from sorted, merged headers.
-pub fn canonical_headers(sorted: &[(String, String)]) -> (String, String) {
+pub fn canonical_headers(sorted: &[(&str, &str)]) -> (String, String) {
     let mut block = String::new();
     let mut names = String::new();
     for (i, (n, v)) in sorted.iter().enumerate() {

@@ -80,7 +80,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Sorts `(name, value)` pairs by name, then value, in byte order. An insertion sort: header and query lists
 /// are short, and one small function here is far smaller in wasm than the standard library's sorts.
-pub fn sort_pairs(v: &mut [(String, String)]) {
+pub fn sort_pairs(v: &mut [(&str, &str)]) {
     for i in 1..v.len() {
         let mut j = i;
         while j > 0 {
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn sort_pairs_orders_by_name_then_value() {
-        let mut v: Vec<(String, String)> = [("b", "1"), ("a", "2"), ("a", "1"), ("B", "0"), ("a", "10")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let mut v = [("b", "1"), ("a", "2"), ("a", "1"), ("B", "0"), ("a", "10")];
         sort_pairs(&mut v);
         let flat: Vec<String> = v.iter().map(|(a, b)| format!("{a}={b}")).collect();
         assert_eq!(flat, ["B=0", "a=1", "a=10", "a=2", "b=1"]);

@@ -143,15 +143,6 @@ fn build_url(url: &Url, path: &str, pairs: &[(String, String)]) -> String {
     out
 }
 
-fn sign_string(cache: &mut SigningKeyCache, creds: &Credentials, scope: &Scope, canonical: &str) -> (String, String, String) {
-    let date = scope.datetime.date();
-    let cscope = credential_scope(date, scope.region, scope.service);
-    let sts = string_to_sign(scope.datetime.as_str(), &cscope, canonical);
-    let key = cache.get(creds.secret_access_key, date, scope.region, scope.service);
-    let sig = signature(&key, &sts);
-    (cscope, sts, sig)
-}
-
 /// What both signing styles start from.
 struct Prepared {
     method: String,
@@ -186,50 +177,9 @@ fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Setting
     Ok(Prepared { method, uri, send_path, pairs, given, given_hash, hash })
 }
 
-/// The signable ones of `headers` plus `host`, sorted.
-fn signed_headers(headers: &[(String, String)], url: &Url) -> Vec<(String, String)> {
-    let mut signed = Vec::with_capacity(headers.len() + 1);
-    for (n, v) in headers {
-        if is_signable(n) {
-            signed.push((n.clone(), v.clone()));
-        }
-    }
-    signed.push(("host".into(), url.authority.clone()));
-    signed
-}
-
 /// Signs with an `Authorization` header.
 pub fn sign_headers(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings, cache: &mut SigningKeyCache) -> Result<Signed> {
-    let Prepared { method, uri, send_path, pairs, given, given_hash, hash } = prepare(req, creds, scope, settings)?;
-
-    let mut added: Vec<(String, String)> = vec![("x-amz-date".into(), scope.datetime.as_str().into())];
-    if let Some(token) = creds.session_token {
-        added.push(("x-amz-security-token".into(), token.into()));
-    }
-    if settings.payload_header && given_hash.is_none() {
-        added.push(("x-amz-content-sha256".into(), hash.clone()));
-    }
-    let mut signed = signed_headers(&given, req.url);
-    for (n, v) in &added {
-        if settings.sign_session_token || n != "x-amz-security-token" {
-            signed.push((n.clone(), v.clone()));
-        }
-    }
-    sort_pairs(&mut signed);
-    let (block, names) = canonical_headers(&signed);
-
-    let canonical = canonical_request(&method, &uri, &canonical_query(&pairs), &block, &names, &hash);
-    let (cscope, sts, sig) = sign_string(cache, creds, scope, &canonical);
-
-    let mut headers = given;
-    for h in added {
-        headers.push(h);
-    }
-    headers.push((
-        "authorization".into(),
-        cat(&[ALGORITHM, " Credential=", creds.access_key_id, "/", &cscope, ", SignedHeaders=", &names, ", Signature=", &sig]),
-    ));
-    Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers, canonical_request: canonical, string_to_sign: sts, signature: sig })
+    sign(req, creds, scope, settings, None, cache)
 }
 
 /// Signs into the URL's query (a presigned URL), valid for `expires_in` seconds (1 to 7 days). Headers given
@@ -245,28 +195,77 @@ pub fn presign(
     if expires_in == 0 || expires_in > MAX_PRESIGN_SECONDS {
         return Err(Error::new(code::INVALID_EXPIRES, "expiresIn must be 1 to 604800 seconds (7 days)"));
     }
-    let Prepared { method, uri, send_path, mut pairs, given, hash, .. } = prepare(req, creds, scope, settings)?;
-    pairs.retain(|(k, _)| !PRESIGN_PARAMS.contains(&k.as_str()));
-    let mut signed = signed_headers(&given, req.url);
+    sign(req, creds, scope, settings, Some(expires_in), cache)
+}
+
+/// Both styles, top to bottom: `expires_in` is `Some` for a presigned URL (the signature in the query), `None`
+/// for an `Authorization` header. [`presign`] checks `expires_in`'s range; callers of this one check it first.
+pub fn sign(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings, expires_in: Option<u64>, cache: &mut SigningKeyCache) -> Result<Signed> {
+    let Prepared { method, uri, send_path, mut pairs, given, given_hash, hash } = prepare(req, creds, scope, settings)?;
+    let datetime = scope.datetime.as_str();
+
+    // Headers the signer adds: header signing only (a presigned URL carries these in its query).
+    let mut added: Vec<(String, String)> = Vec::new();
+    if expires_in.is_none() {
+        added.push(("x-amz-date".into(), datetime.into()));
+        if let Some(token) = creds.session_token {
+            added.push(("x-amz-security-token".into(), token.into()));
+        }
+        if settings.payload_header && given_hash.is_none() {
+            added.push(("x-amz-content-sha256".into(), hash.clone()));
+        }
+    }
+    // Signed: the signable given headers, `host`, and the added ones (the token unless it is sent unsigned).
+    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(given.len() + added.len() + 1);
+    for (n, v) in &given {
+        if is_signable(n) {
+            signed.push((n, v));
+        }
+    }
+    signed.push(("host", &req.url.authority));
+    for (n, v) in &added {
+        if settings.sign_session_token || n != "x-amz-security-token" {
+            signed.push((n, v));
+        }
+    }
     sort_pairs(&mut signed);
     let (block, names) = canonical_headers(&signed);
 
     let cscope = credential_scope(scope.datetime.date(), scope.region, scope.service);
+    // The query parameters of a presigned URL, replacing any the URL had under these names.
     let enc = |s: &str| uri_encode(s.as_bytes(), false);
-    pairs.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
-    pairs.push(("X-Amz-Credential".into(), enc(&cat(&[creds.access_key_id, "/", &cscope]))));
-    pairs.push(("X-Amz-Date".into(), scope.datetime.as_str().into()));
-    pairs.push(("X-Amz-Expires".into(), decimal(expires_in, 1)));
-    pairs.push(("X-Amz-SignedHeaders".into(), enc(&names)));
     let token = creds.session_token.map(|t| ("X-Amz-Security-Token".to_owned(), enc(t)));
-    if let (true, Some(t)) = (settings.sign_session_token, &token) {
-        pairs.push(t.clone());
+    if let Some(expires) = expires_in {
+        pairs.retain(|(k, _)| !PRESIGN_PARAMS.contains(&k.as_str()));
+        pairs.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
+        pairs.push(("X-Amz-Credential".into(), enc(&cat(&[creds.access_key_id, "/", &cscope]))));
+        pairs.push(("X-Amz-Date".into(), datetime.into()));
+        pairs.push(("X-Amz-Expires".into(), decimal(expires, 1)));
+        pairs.push(("X-Amz-SignedHeaders".into(), enc(&names)));
+        if let (true, Some(t)) = (settings.sign_session_token, &token) {
+            pairs.push(t.clone());
+        }
     }
+
     let canonical = canonical_request(&method, &uri, &canonical_query(&pairs), &block, &names, &hash);
-    let (_, sts, sig) = sign_string(cache, creds, scope, &canonical);
-    if let (false, Some(t)) = (settings.sign_session_token, token) {
-        pairs.push(t);
+    let sts = string_to_sign(datetime, &cscope, &canonical);
+    let key = cache.get(creds.secret_access_key, scope.datetime.date(), scope.region, scope.service);
+    let sig = signature(&key, &sts);
+
+    let mut headers = given;
+    if expires_in.is_some() {
+        if let (false, Some(t)) = (settings.sign_session_token, token) {
+            pairs.push(t);
+        }
+        pairs.push(("X-Amz-Signature".into(), sig.clone()));
+    } else {
+        for h in added {
+            headers.push(h);
+        }
+        headers.push((
+            "authorization".into(),
+            cat(&[ALGORITHM, " Credential=", creds.access_key_id, "/", &cscope, ", SignedHeaders=", &names, ", Signature=", &sig]),
+        ));
     }
-    pairs.push(("X-Amz-Signature".into(), sig.clone()));
-    Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers: given, canonical_request: canonical, string_to_sign: sts, signature: sig })
+    Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers, canonical_request: canonical, string_to_sign: sts, signature: sig })
 }
