@@ -2,18 +2,17 @@
     Wait for `await CognitoFetch.ready` (it loads cognito_fetch_bg.wasm from beside this script). */
 // Bundled by scripts/package.mjs into one classic script (an IIFE) with the same glue and JS layer as index.js.
 import init from './cognito_fetch.js';
-import * as sigv4 from './sigv4.js';
-import * as srp from './srp.js';
-import * as dynamodb from './dynamodb.js';
-import * as aws from './aws.js';
-import * as identityPool from './identity-pool.js';
-import * as userPool from './user-pool.js';
+import { signRequest, presignUrl } from './sigv4.js';
+import { SrpSession } from './srp.js';
+import { marshall, unmarshall, numberValue } from './dynamodb.js';
+import { AwsClient, S3, DynamoDB } from './aws.js';
+import { IdentityPool } from './identity-pool.js';
+import { UserPool } from './user-pool.js';
 
 const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
-// The public exports: the same as index.js's (the modules' other exports are for each other).
-const PUBLIC = ['signRequest', 'presignUrl', 'SrpSession', 'marshall', 'unmarshall', 'numberValue', 'AwsClient', 'S3', 'DynamoDB', 'IdentityPool', 'UserPool'];
-const modules = Object.assign({}, sigv4, srp, dynamodb, aws, identityPool, userPool);
-const real = Object.fromEntries(PUBLIC.map((n) => [n, modules[n]]));
+// The public exports: the same as index.js's (named one by one: a namespace import would keep every internal
+// export of the modules, and its name, in the bundle).
+const real = { signRequest, presignUrl, SrpSession, marshall, unmarshall, numberValue, AwsClient, S3, DynamoDB, IdentityPool, UserPool };
 let loaded = false;
 const api = {};
 for (const name of Object.keys(real)) {

@@ -17,10 +17,10 @@ const publicInWasm = wasmExports.filter((n) => !n.startsWith('_'));
 if (publicInWasm.length > 0) throw new Error(`the wasm exports ${publicInWasm.join(', ')} without a leading _: public API belongs to pkg-config/`);
 const exports = [...read('pkg-config/index.js').matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
 const types = [...read('pkg-config/types.d.ts').matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).sort();
-// The drop-in lists the same public names (its PUBLIC array): a name added to index.js alone would be missing there.
-const dropinNames = [...(read('pkg-config/dropin.js').match(/const PUBLIC = \[([^\]]*)\]/)?.[1] ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]);
+// The drop-in lists the same public names (its `real` object): a name added to index.js alone would be missing there.
+const dropinNames = [...(read('pkg-config/dropin.js').match(/const real = \{([^}]*)\}/)?.[1] ?? '').matchAll(/\w+/g)].map((m) => m[0]);
 if (dropinNames.slice().sort().join() !== exports.slice().sort().join()) {
-  throw new Error(`pkg-config/dropin.js PUBLIC (${dropinNames.join(', ')}) differs from index.js's exports (${exports.join(', ')})`);
+  throw new Error(`pkg-config/dropin.js's real (${dropinNames.join(', ')}) differs from index.js's exports (${exports.join(', ')})`);
 }
 copyFileSync(at('pkg-config/index.js'), at('pkg/index.js'));
 copyFileSync(at('pkg-config/index.d.ts'), at('pkg/index.d.ts'));

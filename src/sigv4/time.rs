@@ -68,21 +68,14 @@ pub fn parse_iso8601(s: &str) -> Option<i64> {
 impl AmzDate {
     /// Parses `YYYYMMDDTHHMMSSZ`, checking every field's range.
     pub fn parse(s: &str) -> Result<Self> {
-        let bad = || Error::new(code::INVALID_DATETIME, "datetime must be YYYYMMDDTHHMMSSZ in UTC, e.g. 20150830T123600Z");
         let b = s.as_bytes();
-        if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
-            return Err(bad());
-        }
-        let num = |from: usize, to: usize| -> Result<u32> {
-            let digits = b.get(from..to).ok_or_else(bad)?;
-            digits.iter().try_fold(0u32, |acc, &d| {
-                if d.is_ascii_digit() { Ok(acc * 10 + u32::from(d - b'0')) } else { Err(bad()) }
-            })
-        };
-        let (year, month, day) = (num(0, 4)?, num(4, 6)?, num(6, 8)?);
-        let (hour, minute, second) = (num(9, 11)?, num(11, 13)?, num(13, 15)?);
-        if year < 1970 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
-            return Err(bad());
+        let num = |from: usize, to: usize| s.get(from..to).and_then(|t| crate::parse_int(t, 10)).map_or(u32::MAX, |n| n as u32);
+        let (year, month, day) = (num(0, 4), num(4, 6), num(6, 8));
+        let (hour, minute, second) = (num(9, 11), num(11, 13), num(13, 15));
+        let shape = b.len() == 16 && b.get(8) == Some(&b'T') && b.get(15) == Some(&b'Z');
+        // Each field is exactly its digits (parse_int takes digits only), in range for a real UTC time.
+        if !shape || !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+            return Err(Error::new(code::INVALID_DATETIME, "datetime must be YYYYMMDDTHHMMSSZ in UTC, e.g. 20150830T123600Z"));
         }
         Ok(AmzDate(s.to_owned()))
     }
@@ -144,7 +137,7 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         assert_eq!(AmzDate::parse("20150830T123600Z").map(|d| d.date().to_owned()), Ok("20150830".to_owned()));
-        for bad in ["", "20150830T123600", "2015-08-30T12:36:00Z", "20150230T000000Z", "20151301T000000Z", "20150830T246000Z", "2015083OT123600Z", "20150830t123600Z"] {
+        for bad in ["", "20150830T123600", "2015-08-30T12:36:00Z", "20150230T000000Z", "20151301T000000Z", "20150830T246000Z", "2015083OT123600Z", "20150830t123600Z", "19691231T235959Z", "+0150830T123600Z", "20150830T12360-Z", "20150830T123600Zx", "2015０830T123600Z"] {
             assert_eq!(AmzDate::parse(bad).map_err(|e| e.code.to_string()), Err("InvalidDatetime".to_owned()), "{bad}");
         }
         assert!(AmzDate::parse("20240229T235959Z").is_ok());
