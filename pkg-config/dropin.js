@@ -1,7 +1,7 @@
 /*! cognito-fetch drop-in: <script src=".../cognito-fetch.js"></script> defines window.CognitoFetch.
     Wait for `await CognitoFetch.ready` (it loads cognito_fetch_bg.wasm from beside this script). */
 // Bundled by scripts/package.mjs into one classic script (an IIFE) with the same glue and JS layer as index.js.
-import init from './cognito_fetch.js';
+import { start } from './load.js';
 import { signRequest, presignUrl } from './sigv4.js';
 import { SrpSession } from './srp.js';
 import { marshall, unmarshall, numberValue } from './dynamodb.js';
@@ -26,7 +26,7 @@ for (const name of Object.keys(real)) {
     return new.target ? Reflect.construct(real[name], args) : real[name](...args);
   };
 }
-api.ready = init({ module_or_path: new URL('cognito_fetch_bg.wasm', scriptUrl) }).then(() => {
+api.ready = fetch(new URL('cognito_fetch_bg.wasm', scriptUrl)).then(start).then(() => {
   loaded = true;
   // The real exports from now on: `new CognitoFetch.S3(...)`, `instanceof CognitoFetch.UserPool` work.
   Object.assign(api, real);

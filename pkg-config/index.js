@@ -1,15 +1,15 @@
 // cognito-fetch, ES module entry. The WebAssembly module is loaded once, here (top-level await), so every
 // export is ready to call as soon as `import` resolves. Safe to import without `window` (Node >= 20, SSR).
-import init from './cognito_fetch.js';
+import { start } from './load.js';
 
 const wasmUrl = new URL('./cognito_fetch_bg.wasm', import.meta.url);
 if (wasmUrl.protocol === 'file:') {
   // Node: fetch() cannot read file: URLs. The module name is in a variable so that bundlers leave it alone.
   const fsModule = 'node:fs/promises';
   const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule);
-  await init({ module_or_path: await readFile(wasmUrl) });
+  await start(await readFile(wasmUrl));
 } else {
-  await init({ module_or_path: wasmUrl });
+  await start(await fetch(wasmUrl));
 }
 
 export { signRequest, presignUrl } from './sigv4.js';

@@ -106,3 +106,29 @@ test('the drop-in constructs classes (S3, UserPool ...), also through a referenc
   }, { state: env.state, key: prefix + 'drop in/classes.txt' });
   assert.deepEqual(r, { text: 'built by the drop-in', instance: true, earlyHasMethods: true, session: null });
 });
+
+test('the wasm loads when a server sends it without application/wasm, and a missing one rejects ready with LoadError', TEST_TIMEOUT, async () => {
+  // Served as application/octet-stream: compiled from its bytes instead of while streaming.
+  const plain = await env.open('main', DROPIN, {
+    beforeGoto: (p) => p.route('**/*.wasm', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    }),
+  });
+  const loaded = await plain.evaluate(async () => {
+    await CognitoFetch.ready;
+    return CognitoFetch.presignUrl({
+      url: 'https://examplebucket.s3.amazonaws.com/k', expiresIn: 60, datetime: '20240102T030405Z',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+  });
+  assert.match(loaded, /^https:\/\/examplebucket\.s3\.amazonaws\.com\/k\?X-Amz-Algorithm=AWS4-HMAC-SHA256&/);
+
+  const missing = await env.open('main', DROPIN, {
+    waitUntil: 'domcontentloaded',
+    beforeGoto: (p) => p.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' })),
+  });
+  const err = await missing.evaluate(() => CognitoFetch.ready.then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })));
+  assert.equal(err?.code, 'LoadError', JSON.stringify(err));
+  assert.match(err.message, /HTTP 404/);
+});
