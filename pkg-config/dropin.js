@@ -26,7 +26,7 @@ for (const name of Object.keys(real)) {
     return new.target ? Reflect.construct(real[name], args) : real[name](...args);
   };
 }
-api.ready = fetch(new URL('cognito_fetch_bg.wasm', scriptUrl)).then(start).then(() => {
+api.ready = start(new URL('cognito_fetch_bg.wasm', scriptUrl)).then(() => {
   loaded = true;
   // The real exports from now on: `new CognitoFetch.S3(...)`, `instanceof CognitoFetch.UserPool` work.
   Object.assign(api, real);

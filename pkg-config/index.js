@@ -9,7 +9,7 @@ if (wasmUrl.protocol === 'file:') {
   const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule);
   await start(await readFile(wasmUrl));
 } else {
-  await start(await fetch(wasmUrl));
+  await start(wasmUrl);
 }
 
 export { signRequest, presignUrl } from './sigv4.js';

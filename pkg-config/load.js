@@ -4,14 +4,15 @@
 import { initSync } from './cognito_fetch.js';
 import { fail } from './io.js';
 
-/** Compiles `source` (a Response or bytes) and instantiates it. */
+/** Fetches (a URL) or takes (bytes) the wasm, compiles and instantiates it. */
 export async function start(source) {
   let module;
-  if (source instanceof Response) {
-    if (!source.ok) throw fail('LoadError', `cognito-fetch could not load ${source.url}: HTTP ${source.status}`);
-    module = /^application\/wasm\b/.test(source.headers.get('content-type') ?? '')
-      ? await WebAssembly.compileStreaming(source)
-      : await WebAssembly.compile(await source.arrayBuffer());
+  if (source instanceof URL) {
+    const response = await fetch(source).catch(() => undefined);
+    if (!response?.ok) throw fail('LoadError', `cognito-fetch could not load ${source}: ${response ? `HTTP ${response.status}` : 'no answer'}`);
+    module = /^application\/wasm\b/.test(response.headers.get('content-type') ?? '')
+      ? await WebAssembly.compileStreaming(response)
+      : await WebAssembly.compile(await response.arrayBuffer());
   } else {
     module = await WebAssembly.compile(source);
   }
