@@ -10,23 +10,25 @@ use crate::prelude::*;
 pub fn elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut rest = xml;
-    while let Some(start) = find_open(rest, name) {
-        let Some(after_open) = rest.get(start..) else { break };
-        let Some(gt) = after_open.find('>') else { break };
-        let open_tag = after_open.get(..gt).unwrap_or("");
-        let body_start = gt + 1;
-        if open_tag.ends_with('/') {
-            out.push("");
-            rest = after_open.get(body_start..).unwrap_or("");
-            continue;
-        }
-        let Some(body) = after_open.get(body_start..) else { break };
-        let close = crate::cat(&["</", name, ">"]);
-        let Some(end) = crate::find_str(body, &close) else { break };
-        out.push(body.get(..end).unwrap_or(""));
-        rest = body.get(end + close.len()..).unwrap_or("");
+    while let Some((inner, after)) = first(rest, name) {
+        out.push(inner);
+        rest = after;
     }
     out
+}
+
+/// The first `<name>` element's inner XML, and the document after it; `None` when there is none (or it is not
+/// closed).
+fn first<'a>(xml: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+    let after_open = xml.get(find_open(xml, name)?..)?;
+    let gt = after_open.find('>')?;
+    let body = after_open.get(gt + 1..)?;
+    if after_open.get(..gt)?.ends_with('/') {
+        return Some(("", body));
+    }
+    let close = crate::cat(&["</", name, ">"]);
+    let end = crate::find_str(body, &close)?;
+    Some((body.get(..end)?, body.get(end + close.len()..)?))
 }
 
 /// Where `<name` starts as a whole tag name (followed by `>`, `/` or whitespace).
@@ -46,7 +48,7 @@ fn find_open(xml: &str, name: &str) -> Option<usize> {
 
 /// The decoded text of the first `<name>` element.
 pub fn text(xml: &str, name: &str) -> Option<String> {
-    elements(xml, name).first().map(|s| unescape(s))
+    first(xml, name).map(|(inner, _)| unescape(inner))
 }
 
 /// Decodes `&lt; &gt; &amp; &quot; &apos;`, `&#NN;` and `&#xHH;`, and unwraps CDATA sections.
