@@ -1,7 +1,7 @@
 // signRequest and presignUrl: the caller's options read here, the signing done by the wasm's `_sign`
 // (src/js/sigv4.rs over the Rust core's sigv4 module).
 import { _sign } from './cognito_fetch.js';
-import { fail, invalid, isObject, optString, optBool, pairsOf, join, ok, bytesOf } from './io.js';
+import { fail, invalid, isObject, optString, optBool, pairsOf, join, ok, bytesOf, amzDate } from './io.js';
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -50,7 +50,7 @@ function sign(mode, input, body, expiresIn) {
   if (url == null) throw fail('InvalidUrl', 'url is required');
   const [bytes, opaque] = bodyOf(body);
   const f = join(
-    mode, Date.now(), expiresIn, urlFields(url), optString(input, 'service'), optString(input, 'region'), optString(input, 'datetime'),
+    mode, expiresIn, urlFields(url), optString(input, 'service'), optString(input, 'region'), optString(input, 'datetime') ?? amzDate(Date.now()),
     ['normalizePath', 'doubleEncodePath', 'signSessionToken', 'signPayloadHeader', 'unsignedPayload'].map((k) => optBool(input, k)),
     credentialsOf(input.credentials), optString(input, 'method'), opaque, pairsOf(input.headers),
   );

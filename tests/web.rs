@@ -31,7 +31,7 @@ const SRP_CASE_SIGNATURE: &str = "RrSiIBQazZkaxHQf34oRro1qjzfEvwdP6/Avltpd34E=";
 /// `_sign`'s fields for the DynamoDB case, with `datetime` and `secret` in place.
 fn ddb_fields(datetime: &str, secret: &str) -> String {
     [
-        "h", "0", "", "https:", "", "dynamodb.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com", "/", "", "", "", datetime,
+        "h", "", "https:", "", "dynamodb.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com", "/", "", "", "", datetime,
         "", "", "", "", "", "AKIDEXAMPLE", secret, "IQoJb3JpZ2luX2VjEXAMPLE/SESSION+TOKEN==", "POST", "",
         "content-type", "application/x-amz-json-1.0", "x-amz-target", "DynamoDB_20120810.GetItem",
     ]
@@ -63,14 +63,15 @@ fn failures_are_coded_texts_without_secrets_and_the_module_keeps_working() {
     let (code, message, retryable) = failure(&sigv4::sign(&ddb_fields("bad", "TOPSECRET"), b""));
     assert_eq!(code, "InvalidDatetime");
     assert!(!message.contains("TOPSECRET") && !retryable);
-    assert_eq!(failure(&sigv4::sign(&ddb_fields("", ""), b"")).0, "MissingCredentials");
-    assert_eq!(failure(&sigv4::sign("q\0\060\0ftp:", b"")).0, "InvalidUrl");
+    assert_eq!(failure(&sigv4::sign(&ddb_fields("", "secret"), b"")).0, "InvalidDatetime", "no datetime");
+    assert_eq!(failure(&sigv4::sign(&ddb_fields("20150830T123600Z", ""), b"")).0, "MissingCredentials");
+    assert_eq!(failure(&sigv4::sign("q\060\0ftp:", b"")).0, "InvalidUrl");
     assert_eq!(failure(&sigv4::sign("", b"")).0, "InvalidUrl", "no fields at all");
     for expires in ["0", "604801", "1.5", "NaN", "Infinity", "", "-5"] {
-        let presign = ddb_fields("20150830T123600Z", "secret").replacen("h\00\0", &format!("q\00\0{expires}"), 1);
+        let presign = ddb_fields("20150830T123600Z", "secret").replacen("h\0", &format!("q\0{expires}"), 1);
         assert_eq!(failure(&sigv4::sign(&presign, b"")).0, "InvalidExpires", "{expires}");
     }
-    let presign = ddb_fields("20150830T123600Z", "secret").replacen("h\00\0", "q\00\0900", 1);
+    let presign = ddb_fields("20150830T123600Z", "secret").replacen("h\0", "q\0900", 1);
     assert!(sigv4::sign(&presign, b"").contains("X-Amz-Expires=900"));
     // Services' errors keep their codes and say whether a retry can help.
     assert_eq!(failure(&step("jsonError", "400\0com.amazonaws.cognito#NotAuthorizedException\0bad", "")), ("NotAuthorizedException".into(), "bad".into(), false));

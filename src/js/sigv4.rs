@@ -50,7 +50,6 @@ pub(crate) fn read_url(f: &mut Fields) -> Result<Url> {
 fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let mut f = Fields::new(input);
     let presigning = f.str() == "q";
-    let now_ms = f.int().unwrap_or(0);
     let expires_in = f.int();
     let url = read_url(&mut f)?;
     let inferred = endpoint::infer(&url.host);
@@ -66,10 +65,7 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
             Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the host ", &url.host, "; pass `region`"]))
         })?,
     };
-    let datetime = match f.opt() {
-        Some(d) => AmzDate::parse(d)?,
-        None => AmzDate::from_unix_millis(now_ms as f64)?,
-    };
+    let datetime = AmzDate::parse(f.str())?;
     let mut settings = Settings::for_service(service);
     for setting in [&mut settings.normalize_path, &mut settings.double_encode_path, &mut settings.sign_session_token, &mut settings.payload_header] {
         if let Some(b) = f.flag() {
@@ -113,8 +109,8 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
 }
 
 /// Signs a request (the one step besides [`super::step`]: it takes the body's bytes). `input`: `"h"` (an
-/// `Authorization` header) or `"q"` (a presigned URL), now (Unix milliseconds: used when no datetime is given),
-/// expiresIn (seconds, presigning only), the URL's six fields ([`read_url`]), service, region, datetime, the flags
+/// `Authorization` header) or `"q"` (a presigned URL), expiresIn (seconds, presigning only), the URL's six fields
+/// ([`read_url`]), service, region, datetime (the JS layer gives the current time when the caller gave none), the flags
 /// normalizePath, doubleEncodePath, signSessionToken, signPayloadHeader, unsignedPayload, then accessKeyId,
 /// secretAccessKey, sessionToken, method, `"1"` for a Blob/stream body, and the header name/value pairs.
 /// Answer: `method\0url\0name\0value...`, or the presigned URL.

@@ -3,7 +3,6 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::decimal;
 use crate::error::{code, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,33 +79,6 @@ impl AmzDate {
         Ok(AmzDate(s.to_owned()))
     }
 
-    /// From milliseconds since the Unix epoch (what `Date.now()` gives).
-    pub fn from_unix_millis(ms: f64) -> Result<Self> {
-        if !(0.0..=253_402_300_799_000.0).contains(&ms) {
-            return Err(Error::new(code::INVALID_DATETIME, "the clock gives a time outside 1970..9999"));
-        }
-        let secs = (ms / 1000.0) as i64; // ms >= 0: truncation is floor
-        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-        let tod = secs.rem_euclid(86_400);
-        let n = |v: i64, w: usize| decimal(v as u64, w);
-        let mut s = n(y, 4);
-        for (v, w) in [(m, 2), (d, 2)] {
-            s.push_str(&n(v, w));
-        }
-        s.push('T');
-        for v in [tod / 3600, tod / 60 % 60, tod % 60] {
-            s.push_str(&n(v, 2));
-        }
-        s.push('Z');
-        Ok(AmzDate(s))
-    }
-
-    /// Seconds since the Unix epoch.
-    pub fn unix_seconds(&self) -> i64 {
-        let n = |from: usize, to: usize| self.0.get(from..to).and_then(|s| crate::parse_int(s, 10)).map_or(0, |v| v as i64);
-        days_from_civil(n(0, 4), n(4, 6), n(6, 8)) * 86_400 + n(9, 11) * 3600 + n(11, 13) * 60 + n(13, 15)
-    }
-
     /// `YYYYMMDDTHHMMSSZ`
     pub fn as_str(&self) -> &str {
         &self.0
@@ -142,19 +114,5 @@ mod tests {
         }
         assert!(AmzDate::parse("20240229T235959Z").is_ok());
         assert!(AmzDate::parse("20230229T000000Z").is_err());
-    }
-
-    #[test]
-    fn formats_from_unix_time_and_back() {
-        let d = AmzDate::from_unix_millis(1_440_938_160_000.0).map(|d| d.as_str().to_owned());
-        assert_eq!(d, Ok("20150830T123600Z".to_owned()));
-        assert_eq!(AmzDate::parse("20150830T123600Z").map(|d| d.unix_seconds()), Ok(1_440_938_160));
-        assert_eq!(AmzDate::from_unix_millis(0.0).map(|d| d.as_str().to_owned()), Ok("19700101T000000Z".to_owned()));
-        assert!(AmzDate::from_unix_millis(f64::NAN).is_err());
-        assert!(AmzDate::from_unix_millis(-1.0).is_err());
-        for ms in [951_782_400_000.0_f64, 1_709_251_199_000.0, 4_102_444_800_000.0] {
-            let d = AmzDate::from_unix_millis(ms);
-            assert_eq!(d.map(|d| d.unix_seconds() * 1000), Ok(ms as i64));
-        }
     }
 }
