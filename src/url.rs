@@ -8,17 +8,35 @@ use crate::prelude::*;
 use crate::cat;
 use crate::error::{code, Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Url {
+/// An absolute URL as signing reads it, borrowed: from the browser's parser (the JS boundary) or [`Parsed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Url<'a> {
     /// `http` or `https`
-    pub scheme: String,
+    pub scheme: &'a str,
     /// Lowercase host, with `:port` only when it is not the scheme's default (the `Host` header browsers send).
-    pub authority: String,
+    pub authority: &'a str,
     /// The host alone, lowercase, without port (IPv6 keeps its brackets).
-    pub host: String,
+    pub host: &'a str,
     /// The path as written (never empty: `/` at least).
-    pub path: String,
+    pub path: &'a str,
     /// The query as written, without `?`; `None` when the URL has no `?`.
+    pub query: Option<&'a str>,
+}
+
+impl Url<'_> {
+    /// `scheme://authority`
+    pub fn origin(&self) -> String {
+        cat(&[self.scheme, "://", self.authority])
+    }
+}
+
+/// A URL split by [`Parsed::parse`], owning its parts (the host is lowercased); [`Parsed::url`] borrows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub scheme: String,
+    pub authority: String,
+    pub host: String,
+    pub path: String,
     pub query: Option<String>,
 }
 
@@ -26,8 +44,12 @@ fn invalid(why: &str) -> Error {
     Error::new(code::INVALID_URL, cat(&["url must be an absolute http(s) URL: ", why]))
 }
 
-impl Url {
-    pub fn parse(input: &str) -> Result<Url> {
+impl Parsed {
+    pub fn url(&self) -> Url<'_> {
+        Url { scheme: &self.scheme, authority: &self.authority, host: &self.host, path: &self.path, query: self.query.as_deref() }
+    }
+
+    pub fn parse(input: &str) -> Result<Parsed> {
         let s = input.trim_matches(|c: char| c <= ' ');
         if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
             return Err(invalid("it contains control characters"));
@@ -87,12 +109,7 @@ impl Url {
             None => (rest, None),
         };
         let path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
-        Ok(Url { scheme, authority, host, path, query })
-    }
-
-    /// `scheme://authority`
-    pub fn origin(&self) -> String {
-        cat(&[&self.scheme, "://", &self.authority])
+        Ok(Parsed { scheme, authority, host, path, query })
     }
 }
 
@@ -102,23 +119,23 @@ mod tests {
 
     #[test]
     fn splits_urls() {
-        let u = Url::parse(" HTTPS://Bucket.S3.amazonaws.com:443/a b/?x=1&y#frag").map_err(|e| e.code.to_string());
+        let u = Parsed::parse(" HTTPS://Bucket.S3.amazonaws.com:443/a b/?x=1&y#frag").map_err(|e| e.code.to_string());
         let u = match u {
             Ok(u) => u,
             Err(e) => unreachable!("{e}"),
         };
         assert_eq!((u.scheme.as_str(), u.authority.as_str(), u.host.as_str()), ("https", "bucket.s3.amazonaws.com", "bucket.s3.amazonaws.com"));
         assert_eq!((u.path.as_str(), u.query.as_deref()), ("/a b/", Some("x=1&y")));
-        let u = Url::parse("http://127.0.0.1:4566").map(|u| (u.authority, u.path, u.query));
+        let u = Parsed::parse("http://127.0.0.1:4566").map(|u| (u.authority, u.path, u.query));
         assert_eq!(u, Ok(("127.0.0.1:4566".to_owned(), "/".to_owned(), None)));
-        let u = Url::parse("http://[::1]:8080/x?").map(|u| (u.host, u.authority, u.query));
+        let u = Parsed::parse("http://[::1]:8080/x?").map(|u| (u.host, u.authority, u.query));
         assert_eq!(u, Ok(("[::1]".to_owned(), "[::1]:8080".to_owned(), Some(String::new()))));
     }
 
     #[test]
     fn rejects_what_fetch_cannot_send() {
         for bad in ["", "/relative", "ftp://x/", "https://", "https://u:p@host/", "https://ho st/", "https://host:99999/", "https://host:x/", "https://[::1/", "https://hôst/", "https://h/a\nb"] {
-            assert_eq!(Url::parse(bad).map_err(|e| e.code.to_string()), Err("InvalidUrl".to_owned()), "{bad:?}");
+            assert_eq!(Parsed::parse(bad).map_err(|e| e.code.to_string()), Err("InvalidUrl".to_owned()), "{bad:?}");
         }
     }
 }

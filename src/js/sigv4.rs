@@ -30,7 +30,7 @@ fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
 /// An absolute http(s) URL from the browser's own parser (`new URL()`), whose `pathname` and `search` are
 /// exactly what `fetch` sends, so they are what gets signed. Six fields: `protocol`, `"1"` when the URL has a
 /// user name or password, `host`, `hostname`, `pathname`, `search`.
-pub(crate) fn read_url(f: &mut Fields) -> Result<Url> {
+pub(crate) fn read_url<'a>(f: &mut Fields<'a>) -> Result<Url<'a>> {
     let bad = |why: &'static str| Error::new(code::INVALID_URL, cat(&["url must be an absolute http(s) URL: ", why]));
     let scheme = match f.str() {
         "https:" => "https",
@@ -40,11 +40,9 @@ pub(crate) fn read_url(f: &mut Fields) -> Result<Url> {
     if f.flag() == Some(true) {
         return Err(bad("user names and passwords in URLs are not supported"));
     }
-    let authority = f.str().to_owned();
-    let host = f.str().to_owned();
-    let path = f.str().to_owned();
-    let query = f.str().strip_prefix('?').map(str::to_owned);
-    Ok(Url { scheme: scheme.into(), authority, host, path, query })
+    let (authority, host, path) = (f.str(), f.str(), f.str());
+    let query = f.str().strip_prefix('?');
+    Ok(Url { scheme, authority, host, path, query })
 }
 
 fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
@@ -52,17 +50,17 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let presigning = f.str() == "q";
     let expires_in = f.int();
     let url = read_url(&mut f)?;
-    let inferred = endpoint::infer(&url.host);
+    let inferred = endpoint::infer(url.host);
     let service = match f.opt() {
         Some(s) => s,
         None => inferred.map(|i| i.service).ok_or_else(|| {
-            Error::new(code::UNKNOWN_SERVICE, cat(&["cannot tell the AWS service from the host ", &url.host, "; pass `service`"]))
+            Error::new(code::UNKNOWN_SERVICE, cat(&["cannot tell the AWS service from the host ", url.host, "; pass `service`"]))
         })?,
     };
     let region = match f.opt() {
         Some(r) => r,
         None => inferred.and_then(|i| i.region).ok_or_else(|| {
-            Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the host ", &url.host, "; pass `region`"]))
+            Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the host ", url.host, "; pass `region`"]))
         })?,
     };
     let datetime = AmzDate::parse(f.str())?;

@@ -93,10 +93,10 @@ pub fn error_code(f: &mut Fields, text: &str) -> Result<String> {
 /// AWS host names tell them (`""` when they do not).
 pub fn endpoint_of(f: &mut Fields) -> Result<String> {
     let u = read_url(f)?;
-    let inferred = endpoint::infer(&u.host);
+    let inferred = endpoint::infer(u.host);
     let service = inferred.map_or("", |i| i.service);
     let region = inferred.and_then(|i| i.region).unwrap_or("");
-    Ok(join(&[&u.host, service, region]))
+    Ok(join(&[u.host, service, region]))
 }
 
 /// `s3Url`: region, bucket, endpoint, forcePathStyle (flag), `"1"` when a key follows, the key. The URL of an

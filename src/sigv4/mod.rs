@@ -69,7 +69,7 @@ impl Settings {
 
 pub struct Request<'a> {
     pub method: &'a str,
-    pub url: &'a Url,
+    pub url: &'a Url<'a>,
     /// As given by the caller; repeated names are allowed (their values are joined with `,`).
     pub headers: &'a [(&'a str, &'a str)],
     pub payload: Payload<'a>,
@@ -162,9 +162,9 @@ struct Prepared {
 fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings) -> Result<Prepared> {
     let method = req.method.to_ascii_uppercase();
     check(creds, &method, scope)?;
-    let uri = canonical_uri(&req.url.path, settings);
-    let send_path = if settings.double_encode_path { req.url.path.clone() } else { uri.clone() };
-    let pairs = req.url.query.as_deref().map(query_pairs).unwrap_or_default();
+    let uri = canonical_uri(req.url.path, settings);
+    let send_path = if settings.double_encode_path { req.url.path.to_owned() } else { uri.clone() };
+    let pairs = req.url.query.map(query_pairs).unwrap_or_default();
     let mut given = Vec::with_capacity(req.headers.len());
     for &(n, v) in req.headers {
         if !SIGNER_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(n)) {
@@ -222,7 +222,7 @@ pub fn sign(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settin
             signed.push((n, v));
         }
     }
-    signed.push(("host", &req.url.authority));
+    signed.push(("host", req.url.authority));
     for (n, v) in &added {
         if settings.sign_session_token || n != "x-amz-security-token" {
             signed.push((n, v));
