@@ -37,6 +37,7 @@ writeFileSync(at('pkg/package.json'), JSON.stringify(merged, null, 2) + '\n');
 // Short import names in the wasm and both glues (see shorten-imports.mjs).
 const glueModule = './cognito_fetch_bg.js';
 const { wasm, renames } = shortenImports(readFileSync(at('pkg/cognito_fetch_bg.wasm')), glueModule);
+checkLowMemoryUnused(wasm);
 writeFileSync(at('pkg/cognito_fetch_bg.wasm'), wasm);
 writeFileSync(at('pkg/cognito_fetch.js'), renameInGlue(read('pkg/cognito_fetch.js'), renames, glueModule, 'pkg/cognito_fetch.js'));
 
@@ -65,3 +66,42 @@ for (const f of ['cognito_fetch.js', 'cognito_fetch.d.ts', 'dropin-entry.js', ..
 copyFileSync(at('README.md'), at('pkg/README.md'));
 for (const f of ['pkg/.gitignore', 'pkg/cognito_fetch_bg.wasm.d.ts']) if (existsSync(at(f))) rmSync(at(f));
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);
+
+/** build.sh runs wasm-opt with --low-memory-unused, which is only valid while nothing is placed in the low 1 KiB
+ *  of memory: every active data segment of the module must start at 1024 or above (Rust puts them after the
+ *  stack, at 1 MiB). Throws otherwise. */
+function checkLowMemoryUnused(bytes) {
+  let i = 8;
+  const leb = () => {
+    let n = 0, shift = 0, b;
+    do {
+      b = bytes[i++];
+      n += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return n;
+  };
+  while (i < bytes.length) {
+    const id = bytes[i++];
+    const size = leb();
+    const end = i + size;
+    if (id === 11) {
+      for (let count = leb(); count > 0; count--) {
+        const flags = leb();
+        if (flags === 1) { // passive: its bytes, no offset
+          const length = leb();
+          i += length;
+          continue;
+        }
+        if (flags === 2) leb(); // memory index
+        if (bytes[i++] !== 0x41) throw new Error('a data segment offset is not an i32.const: cannot check --low-memory-unused');
+        const offset = leb(); // (unsigned read: a negative i32 would be huge, and fail below only if it wraps)
+        if (offset < 1024) throw new Error(`a data segment starts at ${offset}, in the low 1 KiB that wasm-opt --low-memory-unused assumes unused`);
+        i++; // end
+        const length = leb(); // (read first: `i += leb()` would add to i as it was before the read)
+        i += length; // the segment's bytes
+      }
+    }
+    i = end;
+  }
+}
