@@ -1,5 +1,5 @@
-//! AWS Signature Version 4, readable top to bottom: [`sign_headers`] (the `Authorization` header) and
-//! [`presign`] (a URL with the signature in its query). One file per stage: [`canonical`] (canonical request),
+//! AWS Signature Version 4, readable top to bottom in [`sign`]: [`sign_headers`] (the `Authorization` header)
+//! and [`presign`] (a URL with the signature in its query) are its two styles. One file per stage: [`canonical`] (canonical request),
 //! [`string_to_sign`] (string to sign and signature), [`signing_key`] (key derivation and cache), plus
 //! [`encode`] (URI encoding rules), [`time`] (the timestamp) and [`endpoint`] (service and region from a
 //! hostname). Pure Rust: no browser types, tested natively against AWS's suite.
@@ -151,7 +151,7 @@ struct Prepared {
     send_path: String,
     /// The query's parameters, re-encoded.
     pairs: Vec<(String, String)>,
-    /// The caller's headers, merged and sorted, less those the signer sets itself.
+    /// The caller's headers, merged (see [`merge_headers`]), less those the signer sets itself.
     given: Vec<(String, String)>,
     /// The caller's `x-amz-content-sha256`, if any.
     given_hash: Option<String>,
