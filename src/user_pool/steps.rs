@@ -1,4 +1,5 @@
-//! The sign-in step machine: what Cognito answered ([`Reply`]) decides the next step ([`Next`]); what the
+//! The sign-in step machine: what Cognito answered (its ChallengeName, and whether tokens came) decides the next
+//! step ([`next`], [`Next`]); what the
 //! user answers to a challenge becomes `ChallengeResponses` ([`responses`]). Step names follow Amplify's
 //! `signInStep` so that moving from Amplify is mechanical.
 
