@@ -1,7 +1,6 @@
 //! The sign-in step machine: what Cognito answered (its ChallengeName, and whether tokens came) decides the next
-//! step ([`next`], [`Next`]); what the
-//! user answers to a challenge becomes `ChallengeResponses` ([`responses`]). Step names follow Amplify's
-//! `signInStep` so that moving from Amplify is mechanical.
+//! step ([`next`], [`Next`]); what the user answers to a challenge becomes `ChallengeResponses` ([`responses`]).
+//! Step names follow Amplify's `signInStep` so that moving from Amplify is mechanical.
 
 use crate::cat;
 use crate::error::{Error, Result};
