@@ -51,7 +51,7 @@ fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
 }
 
 /// An incremental SHA-256.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Sha256 {
     state: [u32; 8],
     block: [u8; 64],
@@ -119,26 +119,45 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     h.finish()
 }
 
-pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let hashed;
-    let key = if key.len() > 64 {
-        hashed = sha256(key);
-        &hashed[..]
-    } else {
-        key
-    };
-    let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
-    for ((i, o), k) in ipad.iter_mut().zip(opad.iter_mut()).zip(key) {
-        *i ^= k;
-        *o ^= k;
+/// An HMAC-SHA256 key with its two padded key blocks already hashed: each MAC under it hashes two blocks fewer
+/// (SigV4 keeps one per derived signing key). No `Debug`: its state is as secret as the key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HmacKey {
+    inner: Sha256,
+    outer: Sha256,
+}
+
+impl HmacKey {
+    pub fn new(key: &[u8]) -> HmacKey {
+        let hashed;
+        let key = if key.len() > 64 {
+            hashed = sha256(key);
+            &hashed[..]
+        } else {
+            key
+        };
+        let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
+        for ((i, o), k) in ipad.iter_mut().zip(opad.iter_mut()).zip(key) {
+            *i ^= k;
+            *o ^= k;
+        }
+        let (mut inner, mut outer) = (Sha256::new(), Sha256::new());
+        inner.update(&ipad);
+        outer.update(&opad);
+        HmacKey { inner, outer }
     }
-    let mut inner = Sha256::new();
-    inner.update(&ipad);
-    inner.update(data);
-    let mut outer = Sha256::new();
-    outer.update(&opad);
-    outer.update(&inner.finish());
-    outer.finish()
+
+    pub fn mac(&self, data: &[u8]) -> [u8; 32] {
+        let mut inner = self.inner.clone();
+        inner.update(data);
+        let mut outer = self.outer.clone();
+        outer.update(&inner.finish());
+        outer.finish()
+    }
+}
+
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    HmacKey::new(key).mac(data)
 }
 
 #[cfg(test)]

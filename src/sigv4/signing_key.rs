@@ -6,7 +6,7 @@
 use crate::prelude::*;
 
 use crate::cat;
-use crate::digest::{hmac_sha256, sha256};
+use crate::digest::{hmac_sha256, sha256, HmacKey};
 
 pub fn derive(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
     let k_secret = cat(&["AWS4", secret]);
@@ -19,7 +19,7 @@ pub fn derive(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32]
 struct Entry {
     secret_digest: [u8; 32],
     scope: String,
-    key: [u8; 32],
+    key: HmacKey,
 }
 
 /// Remembers the last few derived keys (a page uses one or two sets of credentials and services at a time);
@@ -37,14 +37,15 @@ impl SigningKeyCache {
         SigningKeyCache { entries: Vec::new(), next: 0 }
     }
 
-    pub fn get(&mut self, secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    /// The signing key, ready for HMAC (its padded blocks hashed once, when it is derived).
+    pub fn get(&mut self, secret: &str, date: &str, region: &str, service: &str) -> HmacKey {
         let secret_digest = sha256(secret.as_bytes());
         let scope = cat(&[date, "/", region, "/", service]);
         if let Some(e) = self.entries.iter().find(|e| e.secret_digest == secret_digest && e.scope == scope) {
-            return e.key;
+            return e.key.clone();
         }
-        let key = derive(secret, date, region, service);
-        let entry = Entry { secret_digest, scope, key };
+        let key = HmacKey::new(&derive(secret, date, region, service));
+        let entry = Entry { secret_digest, scope, key: key.clone() };
         match self.entries.get_mut(self.next) {
             Some(slot) => *slot = entry,
             None => self.entries.push(entry),
@@ -78,15 +79,16 @@ mod tests {
     fn cache_reuses_and_separates_keys() {
         let mut c = SigningKeyCache::new();
         let a = c.get("secret", "20150830", "us-east-1", "s3");
-        assert_eq!(c.get("secret", "20150830", "us-east-1", "s3"), a);
+        assert!(a == HmacKey::new(&derive("secret", "20150830", "us-east-1", "s3")));
+        assert!(c.get("secret", "20150830", "us-east-1", "s3") == a);
         assert_eq!(c.len(), 1);
-        assert_ne!(c.get("other", "20150830", "us-east-1", "s3"), a);
-        assert_ne!(c.get("secret", "20150831", "us-east-1", "s3"), a);
+        assert!(c.get("other", "20150830", "us-east-1", "s3") != a);
+        assert!(c.get("secret", "20150831", "us-east-1", "s3") != a);
         assert_eq!(c.len(), 3);
         for i in 0..20 {
             c.get("secret", "20150830", &format!("r{i}"), "s3");
         }
         assert_eq!(c.len(), CAPACITY);
-        assert_eq!(c.get("secret", "20150830", "us-east-1", "s3"), a);
+        assert!(c.get("secret", "20150830", "us-east-1", "s3") == a);
     }
 }

@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::encode::hex;
 use crate::cat;
-use crate::digest::{hmac_sha256, sha256};
+use crate::digest::{sha256, HmacKey};
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -19,6 +19,6 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> S
     cat(&[ALGORITHM, "\n", amz_date, "\n", scope, "\n", &hex(&sha256(canonical_request.as_bytes()))])
 }
 
-pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
-    hex(&hmac_sha256(signing_key, string_to_sign.as_bytes()))
+pub fn signature(signing_key: &HmacKey, string_to_sign: &str) -> String {
+    hex(&signing_key.mac(string_to_sign.as_bytes()))
 }
