@@ -366,6 +366,10 @@ impl Modulus {
 /// `u * x + a` of big-endian numbers, as big-endian bytes (the SRP exponent; all three are short). The output
 /// length depends only on the input lengths, and carries run through every limb (x is secret).
 pub fn mul_add(u: &[u8], x: &[u8], a: &[u8]) -> Vec<u8> {
+    // u * x + a < 256^(|u| + |x|) + 256^|a|, which fits max(|u| + |x|, |a|) + 1 bytes: the 32-bit limbs' extra
+    // leading bytes are always zero and are dropped at the end (each one would cost the exponentiation 8
+    // squarings). The length comes from the input lengths alone.
+    let keep = (u.len() + x.len()).max(a.len()) + 1;
     let (u, x, a) = (to_limbs(u, 32), to_limbs(x, 32), to_limbs(a, 32));
     let mut out = vec![0u32; (u.len() + x.len()).max(a.len()) + 1];
     for (i, &ui) in u.iter().enumerate() {
@@ -391,7 +395,7 @@ pub fn mul_add(u: &[u8], x: &[u8], a: &[u8]) -> Vec<u8> {
     for l in out.iter().rev() {
         bytes.extend_from_slice(&l.to_be_bytes());
     }
-    bytes
+    bytes.split_off(bytes.len().saturating_sub(keep))
 }
 
 #[cfg(test)]
@@ -467,10 +471,15 @@ mod tests {
     fn mul_add_is_exact() {
         // The output length depends only on the input lengths (public); leading zeros are kept.
         let out = mul_add(&[0xff, 0xff], &[0xff, 0xff], &[1]);
-        assert_eq!(out.len(), 12);
+        assert_eq!(out.len(), 5, "max(2 + 2, 1) + 1 bytes");
         assert_eq!(out.iter().fold(0u128, |acc, &b| acc << 8 | u128::from(b)), 0xffff * 0xffff + 1);
         let out = mul_add(&[0x12, 0x34, 0x56, 0x78, 0x9a], &[0xbc, 0xde, 0xf0], &[0xff; 9]);
         let expect = 0x12_3456_789a_u128 * 0xbc_def0 + 0xff_ffff_ffff_ffff_ffff;
+        assert_eq!(out.len(), 10, "max(5 + 3, 9) + 1 bytes");
         assert_eq!(out.iter().fold(0u128, |acc, &b| acc << 8 | u128::from(b)), expect);
+        // The largest values of each length still fit: nothing is cut off.
+        let out = mul_add(&[0xff; 4], &[0xff; 4], &[0xff; 8]);
+        assert_eq!(out.len(), 9);
+        assert_eq!(out.iter().fold(0u128, |acc, &b| acc << 8 | u128::from(b)), 0xffff_ffff_u128 * 0xffff_ffff + 0xffff_ffff_ffff_ffff);
     }
 }
