@@ -197,6 +197,10 @@ fn s3_and_dynamodb_cases_every_case() {
             let req = Request { method: s("method"), url: &url, headers: &headers, payload };
             if kind == "s3-presign" {
                 let pre = presign(&req, &creds, &scope, &settings, c["expires"].as_u64().unwrap(), &mut cache).unwrap();
+                for out_of_range in [0, 604_801] {
+                    let e = presign(&req, &creds, &scope, &settings, out_of_range, &mut cache).err().map(|e| e.code.to_string());
+                    assert_eq!(e.as_deref(), Some("InvalidExpires"), "{name}: expires {out_of_range}");
+                }
                 assert_eq!(pre.canonical_request, s("canonical_request").replace(&format!("&X-Amz-Signature={}", s("expected_signature")), ""), "{name}: canonical request");
                 assert_eq!(pre.signature, s("expected_signature"), "{name}: signature");
                 assert_eq!(pre.url, s("presigned_url"), "{name}: presigned URL");

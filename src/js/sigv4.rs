@@ -82,10 +82,8 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     let creds = Credentials { access_key_id, secret_access_key, session_token };
     let scope = Scope { region, service, datetime: &datetime };
     let (expires, payload) = if presigning {
-        let expires = expires_in
-            .and_then(|n| u64::try_from(n).ok())
-            .filter(|n| (1..=sigv4::MAX_PRESIGN_SECONDS).contains(n))
-            .ok_or_else(|| Error::new(code::INVALID_EXPIRES, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days)"))?;
+        // Absent, fractional or negative reads as 0, which the signer refuses like any out-of-range value.
+        let expires = expires_in.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
         (Some(expires), if unsigned.unwrap_or(is_s3(service)) { Payload::Unsigned } else { Payload::Bytes(&[]) })
     } else {
         let payload = match (opaque, unsigned) {

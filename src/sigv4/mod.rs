@@ -146,15 +146,14 @@ fn build_url(url: &Url, path: &str, pairs: &[(String, String)]) -> String {
 /// What both signing styles start from.
 struct Prepared {
     method: String,
-    /// The canonical URI, and the path to send (S3: the key as signed; others: the path as given).
+    /// The canonical URI.
     uri: String,
-    send_path: String,
     /// The query's parameters, re-encoded.
     pairs: Vec<(String, String)>,
     /// The caller's headers, merged (see [`merge_headers`]), less those the signer sets itself.
     given: Vec<(String, String)>,
-    /// The caller's `x-amz-content-sha256`, if any.
-    given_hash: Option<String>,
+    /// Whether the caller gave `x-amz-content-sha256` (then it is the signed hash).
+    hash_given: bool,
     /// The payload hash that is signed.
     hash: String,
 }
@@ -163,7 +162,6 @@ fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Setting
     let method = req.method.to_ascii_uppercase();
     check(creds, &method, scope)?;
     let uri = canonical_uri(req.url.path, settings);
-    let send_path = if settings.double_encode_path { req.url.path.to_owned() } else { uri.clone() };
     let pairs = req.url.query.map(query_pairs).unwrap_or_default();
     let mut given = Vec::with_capacity(req.headers.len());
     for &(n, v) in req.headers {
@@ -173,8 +171,9 @@ fn prepare(req: &Request, creds: &Credentials, scope: &Scope, settings: &Setting
     }
     let given = merge_headers(&given)?;
     let given_hash = given.iter().find(|(n, _)| n == "x-amz-content-sha256").map(|(_, v)| v.clone());
-    let hash = given_hash.clone().unwrap_or_else(|| payload_hash(&req.payload));
-    Ok(Prepared { method, uri, send_path, pairs, given, given_hash, hash })
+    let hash_given = given_hash.is_some();
+    let hash = given_hash.unwrap_or_else(|| payload_hash(&req.payload));
+    Ok(Prepared { method, uri, pairs, given, hash_given, hash })
 }
 
 /// Signs with an `Authorization` header.
@@ -192,16 +191,16 @@ pub fn presign(
     expires_in: u64,
     cache: &mut SigningKeyCache,
 ) -> Result<Signed> {
-    if expires_in == 0 || expires_in > MAX_PRESIGN_SECONDS {
-        return Err(Error::new(code::INVALID_EXPIRES, "expiresIn must be 1 to 604800 seconds (7 days)"));
-    }
     sign(req, creds, scope, settings, Some(expires_in), cache)
 }
 
-/// Both styles, top to bottom: `expires_in` is `Some` for a presigned URL (the signature in the query), `None`
-/// for an `Authorization` header. [`presign`] checks `expires_in`'s range; callers of this one check it first.
+/// Both styles, top to bottom: `expires_in` is `Some` for a presigned URL (the signature in the query; 1 to
+/// 604800 seconds, 7 days), `None` for an `Authorization` header.
 pub fn sign(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settings, expires_in: Option<u64>, cache: &mut SigningKeyCache) -> Result<Signed> {
-    let Prepared { method, uri, send_path, mut pairs, given, given_hash, hash } = prepare(req, creds, scope, settings)?;
+    if expires_in.is_some_and(|e| e == 0 || e > MAX_PRESIGN_SECONDS) {
+        return Err(Error::new(code::INVALID_EXPIRES, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days)"));
+    }
+    let Prepared { method, uri, mut pairs, given, hash_given, hash } = prepare(req, creds, scope, settings)?;
     let datetime = scope.datetime.as_str();
 
     // Headers the signer adds: header signing only (a presigned URL carries these in its query).
@@ -211,7 +210,7 @@ pub fn sign(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settin
         if let Some(token) = creds.session_token {
             added.push(("x-amz-security-token".into(), token.into()));
         }
-        if settings.payload_header && given_hash.is_none() {
+        if settings.payload_header && !hash_given {
             added.push(("x-amz-content-sha256".into(), hash.clone()));
         }
     }
@@ -267,5 +266,7 @@ pub fn sign(req: &Request, creds: &Credentials, scope: &Scope, settings: &Settin
             cat(&[ALGORITHM, " Credential=", creds.access_key_id, "/", &cscope, ", SignedHeaders=", &names, ", Signature=", &sig]),
         ));
     }
-    Ok(Signed { url: build_url(req.url, &send_path, &pairs), headers, canonical_request: canonical, string_to_sign: sts, signature: sig })
+    // The path to send: S3's key as it was signed; for other services the path as given.
+    let send_path = if settings.double_encode_path { req.url.path } else { &uri };
+    Ok(Signed { url: build_url(req.url, send_path, &pairs), headers, canonical_request: canonical, string_to_sign: sts, signature: sig })
 }
