@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { shortenImports, renameInGlue } from './shorten-imports.mjs';
+import { shortenImports, renameInGlue, readLeb } from './shorten-imports.mjs';
 
 const root = new URL('../', import.meta.url);
 const at = (p) => new URL(p, root);
@@ -71,37 +71,26 @@ console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join('
  *  of memory: every active data segment of the module must start at 1024 or above (Rust puts them after the
  *  stack, at 1 MiB). Throws otherwise. */
 function checkLowMemoryUnused(bytes) {
-  let i = 8;
-  const leb = () => {
-    let n = 0, shift = 0, b;
-    do {
-      b = bytes[i++];
-      n += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return n;
-  };
-  while (i < bytes.length) {
-    const id = bytes[i++];
-    const size = leb();
-    const end = i + size;
-    if (id === 11) {
-      for (let count = leb(); count > 0; count--) {
-        const flags = leb();
-        if (flags === 1) { // passive: its bytes, no offset
-          const length = leb();
-          i += length;
-          continue;
-        }
-        if (flags === 2) leb(); // memory index
-        if (bytes[i++] !== 0x41) throw new Error('a data segment offset is not an i32.const: cannot check --low-memory-unused');
-        const offset = leb(); // (unsigned read: a negative i32 would be huge, and fail below only if it wraps)
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, start] = readLeb(bytes, pos + 1);
+    pos = start + size;
+    if (id !== 11) continue;
+    let [count, p] = readLeb(bytes, start);
+    for (; count > 0; count--) {
+      let flags, length;
+      [flags, p] = readLeb(bytes, p);
+      if (flags === 2) [, p] = readLeb(bytes, p); // memory index
+      if (flags !== 1) { // passive segments (1) have no offset
+        if (bytes[p++] !== 0x41) throw new Error('a data segment offset is not an i32.const: cannot check --low-memory-unused');
+        let offset;
+        [offset, p] = readLeb(bytes, p); // (read unsigned: a negative i32 reads huge, never below 1024)
         if (offset < 1024) throw new Error(`a data segment starts at ${offset}, in the low 1 KiB that wasm-opt --low-memory-unused assumes unused`);
-        i++; // end
-        const length = leb(); // (read first: `i += leb()` would add to i as it was before the read)
-        i += length; // the segment's bytes
+        p++; // end
       }
+      [length, p] = readLeb(bytes, p);
+      p += length; // the segment's bytes
     }
-    i = end;
   }
 }

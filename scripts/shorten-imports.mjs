@@ -5,7 +5,8 @@
 // exactly once in each, so a glue that does not match fails the build instead of failing at load.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-function readLeb(buf, pos) {
+/** The unsigned LEB128 at `pos` of `buf`: `[value, position after it]`. */
+export function readLeb(buf, pos) {
   let result = 0, shift = 0, byte;
   do {
     byte = buf[pos++];
