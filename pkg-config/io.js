@@ -1,6 +1,6 @@
 // Browser I/O shared by the JS layer (aws.js, identity-pool.js, user-pool.js): coded errors, reading options and
 // records, fetch, waits and storage. Protocol decisions are not made here: they are the wasm's synchronous steps.
-import { _step } from './cognito_fetch.js';
+import { _step } from './wasm.js';
 
 /** A coded error, the shape of every error this library throws. */
 export const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });

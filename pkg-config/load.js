@@ -1,7 +1,6 @@
 // Loads and starts the wasm, once (index.js and the drop-in call this). It is compiled while it downloads when
-// the server sends `application/wasm`, from its bytes otherwise, then instantiated with the glue's `initSync`:
-// the glue's own async loader is left out of the bundle.
-import { initSync } from './cognito_fetch.js';
+// the server sends `application/wasm`, from its bytes otherwise, then instantiated by wasm.js (`initSync`).
+import { initSync } from './wasm.js';
 import { fail } from './io.js';
 
 /** Fetches (a URL) or takes (bytes) the wasm, compiles and instantiates it. */

@@ -1,6 +1,6 @@
 // signRequest and presignUrl: the caller's options read here, the signing done by the wasm's `_sign`
 // (src/js/sigv4.rs over the Rust core's sigv4 module).
-import { _sign } from './cognito_fetch.js';
+import { _sign } from './wasm.js';
 import { fail, invalid, isObject, optString, optBool, pairsOf, join, ok, bytesOf, amzDate } from './io.js';
 
 const encoder = new TextEncoder();

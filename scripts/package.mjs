@@ -1,20 +1,27 @@
-// Completes pkg/ after wasm-pack: the ESM entry and its types, package.json fields, the drop-in script and
-// README, all from pkg-config/. The wasm-bindgen glue (internal steps only) is bundled in, not shipped.
-import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+// Completes pkg/ after the wasm build: the ESM entry and its types, package.json, the drop-in script and README,
+// all from pkg-config/. The JS side of the wasm boundary (pkg-config/wasm.js) is bundled in, not shipped alone.
+import { readFileSync, writeFileSync, copyFileSync, rmSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { shortenImports, renameInGlue, readLeb } from './shorten-imports.mjs';
 
 const root = new URL('../', import.meta.url);
 const at = (p) => new URL(p, root);
 const read = (p) => readFileSync(at(p), 'utf8');
 
-// The wasm exports only internal steps (names starting with `_`): the public API is the JS layer's.
-const glue = read('pkg/cognito_fetch.js');
-const wasmExports = [...glue.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]);
-if (wasmExports.length === 0) throw new Error('no exported functions found in pkg/cognito_fetch.js: run the whole build (npm run build), not this step alone');
-const publicInWasm = wasmExports.filter((n) => !n.startsWith('_'));
+// The wasm needs nothing from the page and exports its memory and the functions pkg-config/wasm.js calls, all
+// internal (names starting with `_`): the public API is the JS layer's. A module that differs fails here, not at load.
+const wasmBytes = readFileSync(at('pkg/cognito_fetch_bg.wasm'));
+const wasmModule = new WebAssembly.Module(wasmBytes);
+const wasmImports = WebAssembly.Module.imports(wasmModule);
+if (wasmImports.length > 0) throw new Error(`the wasm imports ${wasmImports.map((i) => `${i.module}.${i.name}`).join(', ')}: pkg-config/wasm.js gives it none`);
+const wasmFunctions = WebAssembly.Module.exports(wasmModule).filter((e) => e.kind === 'function').map((e) => e.name);
+const publicInWasm = wasmFunctions.filter((n) => !n.startsWith('_'));
 if (publicInWasm.length > 0) throw new Error(`the wasm exports ${publicInWasm.join(', ')} without a leading _: public API belongs to pkg-config/`);
+const calledByGlue = [...new Set([...read('pkg-config/wasm.js').matchAll(/\bw\.(\w+)/g)].map((m) => m[1]))];
+const missing = calledByGlue.filter((n) => n !== 'memory' && !wasmFunctions.includes(n));
+if (missing.length > 0 || !WebAssembly.Module.exports(wasmModule).some((e) => e.name === 'memory' && e.kind === 'memory')) {
+  throw new Error(`pkg-config/wasm.js calls ${[...missing, 'memory'].join(', ')}, which the wasm does not export (it exports ${wasmFunctions.join(', ')})`);
+}
 const exports = [...read('pkg-config/index.js').matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
 const types = [...read('pkg-config/types.d.ts').matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).sort();
 // The drop-in lists the same public names (its `real` object): a name added to index.js alone would be missing there.
@@ -31,19 +38,13 @@ const layer = readdirSync(at('pkg-config/')).filter((f) => /\.(js|d\.ts)$/.test(
 for (const f of layer) copyFileSync(at(`pkg-config/${f}`), at(`pkg/${f}`));
 copyFileSync(at('pkg-config/dropin.js'), at('pkg/dropin-entry.js'));
 
-const generated = JSON.parse(read('pkg/package.json'));
-const merged = { ...JSON.parse(read('pkg-config/package.json')), version: generated.version, license: generated.license };
+// The version and license are Cargo.toml's (the [package] table comes first there).
+const cargo = read('Cargo.toml');
+const field = (k) => cargo.match(new RegExp(`^${k} = "([^"]+)"`, 'm'))?.[1] ?? (() => { throw new Error(`Cargo.toml has no ${k}`); })();
+const merged = { ...JSON.parse(read('pkg-config/package.json')), version: field('version'), license: field('license') };
 writeFileSync(at('pkg/package.json'), JSON.stringify(merged, null, 2) + '\n');
-// Short import names in the wasm and both glues (see shorten-imports.mjs).
-const glueModule = './cognito_fetch_bg.js';
-const { wasm, renames } = shortenImports(readFileSync(at('pkg/cognito_fetch_bg.wasm')), glueModule);
-checkLowMemoryUnused(wasm);
-writeFileSync(at('pkg/cognito_fetch_bg.wasm'), wasm);
-writeFileSync(at('pkg/cognito_fetch.js'), renameInGlue(read('pkg/cognito_fetch.js'), renames, glueModule, 'pkg/cognito_fetch.js'));
+checkLowMemoryUnused(wasmBytes);
 
-// The ES module entry is bundled with the glue and the JS layer into one minified file: a page then makes two
-// requests (index.js, then the wasm). The drop-in is the same glue and layer bundled as one classic script.
-// esbuild bundles and minifies; terser (safe options only) then compresses further, about 3% of the gzip size.
 const bundle = async (entry, format) => {
   const code = (await build({
     entryPoints: [new URL(entry, root).pathname],
@@ -62,9 +63,8 @@ const bundle = async (entry, format) => {
 };
 writeFileSync(at('pkg/index.js'), await bundle('pkg/index.js', 'esm'));
 writeFileSync(at('pkg/cognito-fetch.js'), await bundle('pkg/dropin-entry.js', 'iife'));
-for (const f of ['cognito_fetch.js', 'cognito_fetch.d.ts', 'dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
+for (const f of ['dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
 copyFileSync(at('README.md'), at('pkg/README.md'));
-for (const f of ['pkg/.gitignore', 'pkg/cognito_fetch_bg.wasm.d.ts']) if (existsSync(at(f))) rmSync(at(f));
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);
 
 /** build.sh runs wasm-opt with --low-memory-unused, which is only valid while nothing is placed in the low 1 KiB
@@ -93,4 +93,15 @@ function checkLowMemoryUnused(bytes) {
       p += length; // the segment's bytes
     }
   }
+}
+
+/** The unsigned LEB128 at `pos` of `buf`: `[value, position after it]`. */
+function readLeb(buf, pos) {
+  let result = 0, shift = 0, byte;
+  do {
+    byte = buf[pos++];
+    result |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [result >>> 0, pos];
 }

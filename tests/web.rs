@@ -129,3 +129,43 @@ fn dynamodb_tokens_marshall_to_attribute_values() {
     assert_eq!(kinds, ["0", "1", "2", "3"]);
     assert_eq!([step("ddbRole", "Item\0\00", ""), step("ddbRole", "Items\0\01", ""), step("ddbRole", "TableName\0\00", "")], ["1", "2", "0"]);
 }
+
+/// Calls a raw export the way `pkg-config/wasm.js` does: each input copied into `_alloc`'d memory, the answer read
+/// from the pointer and length it returns.
+fn raw(inputs: &[&[u8]], call: impl FnOnce(&[(*mut u8, usize)]) -> u64) -> String {
+    let given: Vec<(*mut u8, usize)> = inputs
+        .iter()
+        .map(|b| {
+            let p = cognito_fetch::js::_alloc(b.len());
+            assert!(!p.is_null());
+            // SAFETY: `_alloc` gave `b.len()` bytes at `p`.
+            unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), p, b.len()) };
+            (p, b.len())
+        })
+        .collect();
+    let at = call(&given);
+    let (ptr, len) = ((at >> 32) as usize as *const u8, (at & 0xffff_ffff) as usize);
+    // SAFETY: the answer slot holds `len` bytes of UTF-8 at `ptr` until the next call.
+    String::from_utf8(unsafe { core::slice::from_raw_parts(ptr, len) }.to_vec()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn raw_exports_take_their_inputs_and_answer_from_the_slot() {
+    use cognito_fetch::js::{_alloc, _step};
+    // SAFETY (each call below): the pointers are fresh from `_alloc` of their lengths, or null.
+    let step_raw = |op: &str, fields: &str, text: &str| raw(&[op.as_bytes(), fields.as_bytes(), text.as_bytes()], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, g[2].0, g[2].1) });
+    assert_eq!(step_raw("upClockOffset", "1000\0400\07", ""), "600");
+    // Multi-byte text both ways, and an empty input.
+    assert_eq!(step_raw("query", "k\0é ü", ""), "k=%C3%A9%20%C3%BC");
+    assert_eq!(failure(&step_raw("", "", "")).0, "InvalidArgument");
+    let sig = raw(&[ddb_fields("20150830T123600Z", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").as_bytes(), DDB_BODY.as_bytes()], |g| unsafe { sigv4::_sign(g[0].0, g[0].1, g[1].0, g[1].1) });
+    assert!(sig.contains("Signature=e384778dc2eb9ea27055bd8fed4a85805acc1d47e98d6cbf5383815a66c9d21f"), "{sig}");
+    // An input `_alloc` could not place (null) is refused with a coded answer; the others are freed.
+    let oom = raw(&[b"query", b"k\0v"], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, core::ptr::null_mut(), 10) });
+    assert_eq!(failure(&oom).0, "OutOfMemory");
+    assert!(_alloc(usize::MAX).is_null(), "too large: null, not a trap");
+    // Many calls: inputs are freed, the module keeps working.
+    for _ in 0..2000 {
+        assert_eq!(step_raw("upClockOffset", "5\00\00", &"x".repeat(4096)), "5");
+    }
+}

@@ -2,11 +2,17 @@
 //! the caller's options, does the browser I/O (fetch, storage, locks, events, `URL`, `crypto.getRandomValues`)
 //! and calls the synchronous protocol steps exported here. One convention keeps the glue on both sides small:
 //!
-//! - two exports: [`step`] (every step, by name) and [`sigv4::sign`] (which also takes the body's bytes);
+//! - two steps: [`step`] (every step, by name) and [`sigv4::sign`] (which also takes the body's bytes);
 //! - in: fields joined with `"\0"` (see [`Fields`]; numbers as decimal integers, flags as `"1"` / `"0"` / `""`),
 //!   plus one long text passed whole; no JS objects;
 //! - out: one `String`: fields joined with `"\0"`, or JSON text for nested answers; a failure is the text
 //!   `"\u{1}code\0message\0retryable"` ([`answer`]), which the JS layer throws as a coded `Error`.
+//!
+//! The exports are plain wasm functions over linear memory, and `pkg-config/wasm.js` (30 lines) is their JS side:
+//! [`_alloc`] gives memory for each input, which the step then takes over and frees; the answer stays in
+//! one slot ([`give`]) until the next step, and JS reads it from the pointer and length returned. Strings only
+//! cross, so wasm-bindgen's generated glue and externref table (0.9 KiB gzip more) are not needed; it stays
+//! the test harness (`wasm-pack test`, `tests/web.rs`).
 //!
 //! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`dynamodb`] (attribute values), and [`wire`]:
 //! the user-pool, identity-pool, retry and S3 steps.
@@ -20,12 +26,80 @@ use crate::cat;
 use crate::error::{code, Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use wasm_bindgen::prelude::*;
+use core::cell::RefCell;
+
+/// Memory for an input of `len` bytes, which the JS side fills (UTF-8 text, or a body's bytes) and passes to
+/// [`_step`] or [`_sign`], which take it over. Null when there is no memory left: the JS side then passes the null
+/// pointer on, and the step answers `OutOfMemory` (nothing traps).
+#[no_mangle]
+pub extern "C" fn _alloc(len: usize) -> *mut u8 {
+    if len == 0 {
+        return core::ptr::NonNull::dangling().as_ptr();
+    }
+    match core::alloc::Layout::array::<u8>(len) {
+        // SAFETY: the layout's size is not zero.
+        Ok(layout) => unsafe { alloc::alloc::alloc(layout) },
+        Err(_) => core::ptr::null_mut(),
+    }
+}
+
+/// An input given by [`_alloc`]'s pointer and its length, now owned here (`None` when `_alloc` had failed).
+///
+/// # Safety
+/// `ptr` is from `_alloc(len)` (or null), not taken before.
+pub(crate) unsafe fn take(ptr: *mut u8, len: usize) -> Option<Vec<u8>> {
+    // SAFETY: `_alloc` allocated `len` bytes with the layout of a `Vec<u8>` of capacity `len` (or gave a
+    // dangling pointer for 0, which a `Vec` of capacity 0 never frees).
+    (!ptr.is_null()).then(|| unsafe { Vec::from_raw_parts(ptr, len, len) })
+}
+
+/// An input as text (`None` when `_alloc` had failed; invalid UTF-8, which TextEncoder never writes, reads as "").
+///
+/// # Safety
+/// As [`take`].
+pub(crate) unsafe fn take_text(ptr: *mut u8, len: usize) -> Option<String> {
+    // SAFETY: as `take`.
+    unsafe { take(ptr, len) }.map(|v| String::from_utf8(v).unwrap_or_default())
+}
+
+/// The last answer, kept until the next step replaces it (the JS side has read it by then).
+struct Answer(RefCell<String>);
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; the slot is never shared.
+unsafe impl Sync for Answer {}
+static ANSWER: Answer = Answer(RefCell::new(String::new()));
+
+/// Keeps `text` as the answer and returns where it is: the pointer in the high 32 bits, the length in the low.
+pub(crate) fn give(text: String) -> u64 {
+    let (ptr, len) = (text.as_ptr() as u64, text.len() as u64);
+    match ANSWER.0.try_borrow_mut() {
+        Ok(mut slot) => *slot = text,
+        // Not reachable (steps do not call steps); the text is then left allocated rather than freed under JS.
+        Err(_) => core::mem::forget(text),
+    }
+    (ptr << 32) | len
+}
+
+/// The answer when an input could not be given memory.
+pub(crate) fn out_of_memory() -> u64 {
+    give(failure(&Error::new("OutOfMemory", "the wasm has no memory left for this input")))
+}
+
+/// [`step`] over [`_alloc`]'d inputs: each pointer with its length in bytes.
+///
+/// # Safety
+/// Each pointer is from `_alloc` of its length (or null), filled with UTF-8, and not passed before.
+#[no_mangle]
+pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input_len: usize, text: *mut u8, text_len: usize) -> u64 {
+    // SAFETY: the caller's contract.
+    match unsafe { (take_text(op, op_len), take_text(input, input_len), take_text(text, text_len)) } {
+        (Some(op), Some(input), Some(text)) => give(step(&op, &input, &text)),
+        _ => out_of_memory(),
+    }
+}
 
 /// The JS layer's one call for every step but signing ([`sigv4::sign`] takes bytes): `op` names the step (each
 /// is documented at its function, under that name), `input` its fields, `text` a service's answer or another long
 /// text, passed whole (it may hold anything, `"\0"` included).
-#[wasm_bindgen(js_name = _step)]
 pub fn step(op: &str, input: &str, text: &str) -> String {
     let f = &mut Fields::new(input);
     answer(match op {

@@ -11,7 +11,6 @@ use crate::sigv4::time::AmzDate;
 use crate::sigv4::{self, is_s3, Credentials, Payload, Request, Scope, Settings};
 use crate::url::Url;
 use core::cell::RefCell;
-use wasm_bindgen::prelude::*;
 
 /// Derived signing keys, reused across calls (one HMAC chain per credentials, day, region and service).
 struct KeyCache(RefCell<SigningKeyCache>);
@@ -110,7 +109,19 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
 /// normalizePath, doubleEncodePath, signSessionToken, signPayloadHeader, unsignedPayload, then accessKeyId,
 /// secretAccessKey, sessionToken, method, `"1"` for a Blob/stream body, and the header name/value pairs.
 /// Answer: `method\0url\0name\0value...`, or the presigned URL.
-#[wasm_bindgen(js_name = _sign)]
 pub fn sign(input: &str, body: &[u8]) -> String {
     answer(sign_inner(input, body))
+}
+
+/// [`sign`] over [`super::_alloc`]'d inputs (as [`super::_step`]).
+///
+/// # Safety
+/// Each pointer is from `_alloc` of its length (or null), `input` filled with UTF-8, and not passed before.
+#[no_mangle]
+pub unsafe extern "C" fn _sign(input: *mut u8, input_len: usize, body: *mut u8, body_len: usize) -> u64 {
+    // SAFETY: the caller's contract.
+    match unsafe { (super::take_text(input, input_len), super::take(body, body_len)) } {
+        (Some(input), Some(body)) => super::give(sign(&input, &body)),
+        _ => super::out_of_memory(),
+    }
 }
