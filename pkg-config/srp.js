@@ -1,6 +1,6 @@
 // SrpSession: Cognito SRP for code that drives Cognito itself (UserPool uses it too). The arithmetic is the
 // wasm's (steps `srpStart`, `srpClaim`: src/js/srp.rs over the Rust core's srp module).
-import { fail, invalid, isObject, optString, required, step, stepFields, nowSecs } from './io.js';
+import { fail, invalid, isObject, optString, required, step, stepFields } from './io.js';
 
 /** One SRP sign-in (USER_SRP_AUTH): `srpA` goes into InitiateAuth, `passwordClaim` answers PASSWORD_VERIFIER. */
 export class SrpSession {
@@ -31,7 +31,7 @@ export class SrpSession {
     const params = input.challengeParameters;
     if (!isObject(params)) throw invalid("challengeParameters (the PASSWORD_VERIFIER challenge's) is required");
     const [userId, srpB, salt, secretBlock] = ['USER_ID_FOR_SRP', 'SRP_B', 'SALT', 'SECRET_BLOCK'].map((k) => required(params, k));
-    const timestamp = optString(input, 'timestamp') ?? step('srpTimestamp', [nowSecs()]);
+    const timestamp = optString(input, 'timestamp') ?? step('srpTimestamp', [new Date().toUTCString()]);
     const signature = step('srpClaim', [this.#secret, poolId, password, userId, srpB, salt, secretBlock, timestamp]);
     return {
       PASSWORD_CLAIM_SIGNATURE: signature,

@@ -242,7 +242,7 @@ export class UserPool {
     for (const k of ['USER_ID_FOR_SRP', 'SECRET_BLOCK', 'SRP_B', 'SALT']) {
       if (p[k] === undefined) throw fail('InvalidSrpParameter', `the PASSWORD_VERIFIER challenge has no ${k}`);
     }
-    const timestamp = step('srpTimestamp', [nowSecs() + this.#offset]);
+    const timestamp = step('srpTimestamp', [new Date((nowSecs() + this.#offset) * 1000).toUTCString()]);
     const claim = srp.passwordClaim({ userPoolId: this.#poolId, password, challengeParameters: p, timestamp });
     const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp];
     return readReply(await this.#call('RespondToAuthChallenge', ['PASSWORD_VERIFIER', p.USERNAME ?? p.USER_ID_FOR_SRP, first.session ?? '', ...responses]));

@@ -148,7 +148,31 @@ fn helper_values() {
     assert_eq!(examples.len(), seconds.len());
     for (ex, secs) in examples.iter().zip(seconds) {
         assert_eq!(timestamp(secs), ex.as_str().unwrap());
+        // The wasm's path: the same instant as a browser's `Date.prototype.toUTCString` writes it.
+        assert_eq!(srp::timestamp_of_imf_date(&imf_date(secs)).as_deref(), ex.as_str(), "{}", imf_date(secs));
     }
+    for bad in ["", "Tue Feb 1 03:04:05 UTC 2000", "Tue, 1 Feb 2000 03:04:05 GMT", "Tue, 01 Feb 2000 03:04:05 UTC", "Tue, 01 Feb 2000 03:04:05 GMT x", "Tue, 01 Feb 20000 03:04:05 GMT"] {
+        assert_eq!(srp::timestamp_of_imf_date(bad), None, "{bad}");
+    }
+}
+
+/// An IMF-fixdate (RFC 9110 §5.6.7) as `Date.prototype.toUTCString` writes it (ECMA-262 §21.4.4.43), written
+/// here independently of the library's TIMESTAMP code.
+fn imf_date(secs: i64) -> String {
+    let (days, tod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let month_name = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
+    format!("{weekday}, {day:02} {month_name} {year:04} {:02}:{:02}:{:02} GMT", tod / 3600, tod / 60 % 60, tod % 60)
 }
 
 #[test]

@@ -105,7 +105,8 @@ fn srp_start_and_claim() {
     assert_eq!(failure(&claim("r_p", "0")).0, "InvalidSrpParameter");
     assert_eq!(failure(&step("srpClaim", "zz\0", "")).0, "InvalidSrpParameter");
     assert_eq!(step("srpClaim", &SRP_CASE.join("\0"), ""), SRP_CASE_SIGNATURE, "the published signature");
-    assert!(step("srpTimestamp", "949374245", "").ends_with("UTC 2000"));
+    assert_eq!(step("srpTimestamp", "Tue, 01 Feb 2000 03:04:05 GMT", ""), "Tue Feb 1 03:04:05 UTC 2000");
+    assert_eq!(failure(&step("srpTimestamp", "949374245", "")).0, "InvalidArgument", "a date as toUTCString writes it");
 }
 
 #[wasm_bindgen_test]

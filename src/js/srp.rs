@@ -32,7 +32,8 @@ pub fn srp_claim(f: &mut Fields) -> Result<String> {
     session.password_claim(&challenge)
 }
 
-/// `srpTimestamp`: Unix seconds (the server's clock). SRP's TIMESTAMP.
+/// `srpTimestamp`: the moment (on the server's clock) as `Date.prototype.toUTCString` writes it. SRP's TIMESTAMP
+/// ([`srp::timestamp_of_imf_date`]).
 pub fn srp_timestamp(f: &mut Fields) -> Result<String> {
-    Ok(srp::timestamp(f.int().unwrap_or(0)))
+    srp::timestamp_of_imf_date(f.str()).ok_or_else(|| super::invalid("srpTimestamp takes a date as Date.prototype.toUTCString writes it"))
 }

@@ -223,6 +223,22 @@ pub fn timestamp(unix_seconds: i64) -> String {
     cat(&[day, " ", month, " ", &decimal(d as u64, 1), " ", &two(tod / 3600), ":", &two(tod / 60 % 60), ":", &two(tod % 60), " UTC ", &decimal(y as u64, 4)])
 }
 
+/// Cognito's TIMESTAMP from the same moment as an IMF-fixdate (`Tue, 01 Feb 2000 03:04:05 GMT`, RFC 9110
+/// §5.6.7), which is what a browser's `Date.prototype.toUTCString` writes: its fields reordered, the day of month
+/// without its leading zero. `None` for text of another shape. The wasm takes this path: the page's `Date` has
+/// the calendar, so the wasm does not carry one.
+pub fn timestamp_of_imf_date(date: &str) -> Option<String> {
+    let mut p = date.split(' ');
+    let (weekday, day, month, year, time, zone) = (p.next()?, p.next()?, p.next()?, p.next()?, p.next()?, p.next()?);
+    let weekday = weekday.strip_suffix(',')?;
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let fields_ok = weekday.len() == 3 && month.len() == 3 && digits(day, 2) && digits(year, 4) && time.len() == 8 && zone == "GMT";
+    if !fields_ok || p.next().is_some() {
+        return None;
+    }
+    Some(cat(&[weekday, " ", month, " ", day.strip_prefix('0').unwrap_or(day), " ", time, " UTC ", year]))
+}
+
 /// `SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id))`.
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
     base64::encode(&hmac_sha256(client_secret.as_bytes(), cat(&[username, client_id]).as_bytes()))
