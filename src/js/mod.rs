@@ -8,9 +8,10 @@
 //! - out: one `String`: fields joined with `"\0"`, or JSON text for nested answers; a failure is the text
 //!   `"\u{1}code\0message\0retryable"` ([`answer`]), which the JS layer throws as a coded `Error`.
 //!
-//! The exports are plain wasm functions over linear memory, and `pkg-config/wasm.js` (30 lines) is their JS side:
-//! [`_alloc`] gives memory for each input, which the step then takes over and frees; the answer stays in
-//! one slot ([`give`]) until the next step, and JS reads it from the pointer and length returned. Strings only
+//! The exports are plain wasm functions over linear memory, and `pkg-config/wasm.js` (40 lines) is their JS side:
+//! [`_alloc`] gives memory for each input, which the step then takes over and frees ([`_free`] gives it back
+//! unused); the answer stays in one slot ([`give`]) until the next step, and JS reads it at the pointer returned,
+//! with the length stored at [`_answer_len`]'s address (no `i64`, which JS would read as a slower BigInt). Strings only
 //! cross, so wasm-bindgen's generated glue and externref table (0.9 KiB gzip more) are not needed; it stays
 //! the test harness (`wasm-pack test`, `tests/web.rs`).
 //!
@@ -26,7 +27,7 @@ use crate::cat;
 use crate::error::{code, Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 
 /// Memory for an input of `len` bytes, which the JS side fills (UTF-8 text, or a body's bytes) and passes to
 /// [`_step`] or [`_sign`], which take it over. Null when there is no memory left: the JS side then passes the null
@@ -53,6 +54,17 @@ pub(crate) unsafe fn take(ptr: *mut u8, len: usize) -> Option<Vec<u8>> {
     (!ptr.is_null()).then(|| unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
+/// Gives back memory from [`_alloc`] that was not passed to a step (the JS side found the text longer in UTF-8
+/// than its length in UTF-16 units, and allocates again).
+///
+/// # Safety
+/// As [`take`].
+#[no_mangle]
+pub unsafe extern "C" fn _free(ptr: *mut u8, len: usize) {
+    // SAFETY: the caller's contract.
+    drop(unsafe { take(ptr, len) });
+}
+
 /// An input as text (`None` when `_alloc` had failed).
 ///
 /// # Safety
@@ -64,25 +76,36 @@ pub(crate) unsafe fn take_text(ptr: *mut u8, len: usize) -> Option<String> {
     unsafe { take(ptr, len) }.map(|v| unsafe { String::from_utf8_unchecked(v) })
 }
 
-/// The last answer, kept until the next step replaces it (the JS side has read it by then).
-struct Answer(RefCell<String>);
+/// The last answer and its length in bytes, kept until the next step replaces them (the JS side has read them by
+/// then).
+struct Answer {
+    text: RefCell<String>,
+    len: Cell<usize>,
+}
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; the slot is never shared.
 unsafe impl Sync for Answer {}
-static ANSWER: Answer = Answer(RefCell::new(String::new()));
+static ANSWER: Answer = Answer { text: RefCell::new(String::new()), len: Cell::new(0) };
 
-/// Keeps `text` as the answer and returns where it is: the pointer in the high 32 bits, the length in the low.
-pub(crate) fn give(text: String) -> u64 {
-    let (ptr, len) = (text.as_ptr() as u64, text.len() as u64);
-    match ANSWER.0.try_borrow_mut() {
+/// Where the last answer's length is stored: JS asks once and reads it there after each step.
+#[no_mangle]
+pub extern "C" fn _answer_len() -> *const usize {
+    ANSWER.len.as_ptr()
+}
+
+/// Keeps `text` as the answer: its pointer is returned, its length stored at [`_answer_len`].
+pub(crate) fn give(text: String) -> *const u8 {
+    let ptr = text.as_ptr();
+    ANSWER.len.set(text.len());
+    match ANSWER.text.try_borrow_mut() {
         Ok(mut slot) => *slot = text,
         // Not reachable (steps do not call steps); the text is then left allocated rather than freed under JS.
         Err(_) => core::mem::forget(text),
     }
-    (ptr << 32) | len
+    ptr
 }
 
 /// The answer when an input could not be given memory.
-pub(crate) fn out_of_memory() -> u64 {
+pub(crate) fn out_of_memory() -> *const u8 {
     give(failure(&Error::new("OutOfMemory", "the wasm has no memory left for this input")))
 }
 
@@ -92,7 +115,7 @@ pub(crate) fn out_of_memory() -> u64 {
 /// Each pointer is from `_alloc` of its length (or null), filled with UTF-8 (see [`take_text`]), and not passed
 /// before.
 #[no_mangle]
-pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input_len: usize, text: *mut u8, text_len: usize) -> u64 {
+pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input_len: usize, text: *mut u8, text_len: usize) -> *const u8 {
     // SAFETY: the caller's contract.
     match unsafe { (take_text(op, op_len), take_text(input, input_len), take_text(text, text_len)) } {
         (Some(op), Some(input), Some(text)) => give(step(&op, &input, &text)),

@@ -118,7 +118,7 @@ pub fn sign(input: &str, body: &[u8]) -> String {
 /// # Safety
 /// Each pointer is from `_alloc` of its length (or null), `input` filled with UTF-8, and not passed before.
 #[no_mangle]
-pub unsafe extern "C" fn _sign(input: *mut u8, input_len: usize, body: *mut u8, body_len: usize) -> u64 {
+pub unsafe extern "C" fn _sign(input: *mut u8, input_len: usize, body: *mut u8, body_len: usize) -> *const u8 {
     // SAFETY: the caller's contract.
     match unsafe { (super::take_text(input, input_len), super::take(body, body_len)) } {
         (Some(input), Some(body)) => super::give(sign(&input, &body)),
