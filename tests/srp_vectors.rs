@@ -156,20 +156,11 @@ fn helper_values() {
     }
 }
 
-/// An IMF-fixdate (RFC 9110 §5.6.7) as `Date.prototype.toUTCString` writes it (ECMA-262 §21.4.4.43), written
-/// here independently of the library's TIMESTAMP code.
+/// An IMF-fixdate (RFC 9110 §5.6.7) as `Date.prototype.toUTCString` writes it (ECMA-262 §21.4.4.43). The calendar
+/// is the library's `civil_from_days`, which the `timestamp(secs)` check above holds to the conformance examples.
 fn imf_date(secs: i64) -> String {
     let (days, tod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = cognito_fetch::sigv4::time::civil_from_days(days);
     let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
     let month_name = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
     format!("{weekday}, {day:02} {month_name} {year:04} {:02}:{:02}:{:02} GMT", tod / 3600, tod / 60 % 60, tod % 60)
