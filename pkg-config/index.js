@@ -1,16 +1,12 @@
-// cognito-fetch, ES module entry. The WebAssembly module is loaded once, here (top-level await), so every
-// export is ready to call as soon as `import` resolves. Safe to import without `window` (Node >= 20, SSR).
+// cognito-fetch, ES module entry for pages (bundled or not). The WebAssembly module is fetched from beside this
+// file and started once, here (top-level await), so every export is ready to call as soon as `import` resolves.
+// `new URL('./cognito_fetch_bg.wasm', import.meta.url)` is the pattern Vite, webpack, Parcel and Next.js's client
+// bundles recognise: they copy the wasm and rewrite the URL. Node and server bundles take node.js instead (the
+// `node` export condition: the wasm's bytes embedded, no fetch).
 import { start } from './load.js';
 
-const wasmUrl = new URL('./cognito_fetch_bg.wasm', import.meta.url);
-if (wasmUrl.protocol === 'file:') {
-  // Node: fetch() cannot read file: URLs. The module name is in a variable so that bundlers leave it alone.
-  const fsModule = 'node:fs/promises';
-  const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule);
-  await start(await readFile(wasmUrl));
-} else {
-  await start(wasmUrl);
-}
+// A 404 names the fix: Rollup and esbuild bundle this file without the wasm (README: "Bundlers").
+await start(new URL('./cognito_fetch_bg.wasm', import.meta.url), ' (Rollup, esbuild: copy it beside your bundle, README "Bundlers")');
 
 export { signRequest, presignUrl } from './sigv4.js';
 export { SrpSession } from './srp.js';

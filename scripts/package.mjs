@@ -1,6 +1,15 @@
-// Completes pkg/ after the wasm build: the ESM entry and its types, package.json, the drop-in script and README,
-// all from pkg-config/. The JS side of the wasm boundary (pkg-config/wasm.js) is bundled in, not shipped alone.
+// Completes pkg/ after the wasm build, from pkg-config/: the entries and their types, package.json, the drop-in
+// script, README, LICENSE and NOTICE. The JS side of the wasm boundary (pkg-config/wasm.js) is bundled in, not
+// shipped alone. The package (its `exports` are pkg-config/package.json's):
+//   index.js      pages and client bundles (Vite, webpack, Parcel, Next.js client): fetches the wasm from
+//                 `new URL('./cognito_fetch_bg.wasm', import.meta.url)`; top-level await
+//   node.cjs      the `node` condition, `require`: the wasm's bytes embedded (base64), compiled synchronously, no
+//                 top-level await (Node >= 20, Next.js server components and route handlers, SSR)
+//   node.js       the `node` condition, `import`: re-exports node.cjs (one instance for import and require)
+//   cognito-fetch.js + cognito_fetch_bg.wasm   the drop-in script, loading the wasm from beside itself
+//   *.d.ts        types (ESM); *.d.cts the same for `require` under TypeScript's node16 resolution
 import { readFileSync, writeFileSync, copyFileSync, rmSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { minify } from 'terser';
 
@@ -23,7 +32,11 @@ const missing = calledByGlue.filter((n) => (n === 'memory' ? !hasMemory : !wasmF
 if (missing.length > 0) {
   throw new Error(`pkg-config/wasm.js uses ${missing.join(', ')}, which the wasm does not export (it exports ${wasmFunctions.join(', ')})`);
 }
-const exports = [...read('pkg-config/index.js').matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+const exportsOf = (f) => [...read(f).matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+const exports = exportsOf('pkg-config/index.js');
+if (exportsOf('pkg-config/node.js').join() !== exports.join()) {
+  throw new Error(`pkg-config/node.js exports ${exportsOf('pkg-config/node.js').join(', ')}, index.js ${exports.join(', ')}: they must agree`);
+}
 const types = [...read('pkg-config/types.d.ts').matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).sort();
 // The drop-in lists the same public names (its `real` object): a name added to index.js alone would be missing there.
 const dropinNames = [...(read('pkg-config/dropin.js').match(/const real = \{([^}]*)\}/)?.[1] ?? '').matchAll(/\w+/g)].map((m) => m[0]);
@@ -35,9 +48,18 @@ copyFileSync(at('pkg-config/index.d.ts'), at('pkg/index.d.ts'));
 
 // The JS layer (AwsClient, S3, DynamoDB, IdentityPool over the wasm's synchronous steps) and its types: every
 // other .js and .d.ts of pkg-config/ (the .js are bundled below; the .d.ts stay beside index.d.ts).
-const layer = readdirSync(at('pkg-config/')).filter((f) => /\.(js|d\.ts)$/.test(f) && !/^(index|dropin)\./.test(f));
+const layer = readdirSync(at('pkg-config/')).filter((f) => /\.(js|d\.ts)$/.test(f) && !/^(index|dropin|node)\./.test(f));
 for (const f of layer) copyFileSync(at(`pkg-config/${f}`), at(`pkg/${f}`));
 copyFileSync(at('pkg-config/dropin.js'), at('pkg/dropin-entry.js'));
+copyFileSync(at('pkg-config/node.js'), at('pkg/node-entry.js'));
+// The types for `require` (TypeScript, node16/nodenext resolution of a CommonJS file): each .d.ts again as .d.cts,
+// its relative imports pointing at the .d.cts beside it.
+const declarations = readdirSync(at('pkg/')).filter((f) => f.endsWith('.d.ts'));
+for (const f of declarations) {
+  const text = readFileSync(at(`pkg/${f}`), 'utf8').replace(/(from '\.\/[\w-]+)\.js'/g, "$1.cjs'");
+  writeFileSync(at(`pkg/${f.replace(/\.d\.ts$/, '.d.cts')}`), text);
+}
+for (const f of ['LICENSE', 'NOTICE']) copyFileSync(at(f), at(`pkg/${f}`));
 
 // The version and license are Cargo.toml's (the [package] table comes first there).
 const cargo = read('Cargo.toml');
@@ -49,15 +71,17 @@ checkLowMemoryUnused(wasmBytes);
 // The ES module entry is bundled with the JS layer (wasm.js included) into one minified file: a page then makes
 // two requests (index.js, then the wasm). The drop-in is the same layer bundled as one classic script.
 // esbuild bundles and minifies; terser (safe options only) then compresses further, about 3% of the gzip size.
-const bundle = async (entry, format) => {
+const bundle = async (entry, format, platform = 'neutral') => {
   const code = (await build({
     entryPoints: [new URL(entry, root).pathname],
     bundle: true,
     format,
     minify: true,
     target: 'es2022',
-    platform: 'neutral',
+    platform,
     legalComments: 'inline',
+    // node-entry.js imports the wasm: its bytes, embedded as base64 (decoded with Buffer on platform node).
+    loader: { '.wasm': 'binary' },
     write: false,
     logLevel: 'error',
   })).outputFiles[0].text;
@@ -67,9 +91,41 @@ const bundle = async (entry, format) => {
 };
 writeFileSync(at('pkg/index.js'), await bundle('pkg/index.js', 'esm'));
 writeFileSync(at('pkg/cognito-fetch.js'), await bundle('pkg/dropin-entry.js', 'iife'));
-for (const f of ['dropin-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
+writeFileSync(at('pkg/node.cjs'), await bundle('pkg/node-entry.js', 'cjs', 'node'));
+// `import` under the node condition: node.cjs's exports (Node gives a CommonJS module.exports as the default
+// export), so an app that both imports and requires the package has one wasm instance and one set of classes.
+writeFileSync(at('pkg/node.js'), `import m from './node.cjs';\nexport const { ${exports.join(', ')} } = m;\n`);
+for (const f of ['dropin-entry.js', 'node-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
 copyFileSync(at('README.md'), at('pkg/README.md'));
+checkPackContents();
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);
+
+/** What `npm pack` would publish, from `npm pack --dry-run --json` in pkg/: exactly the files the package needs —
+ *  every target of package.json's `exports`, `main`, `module` and `types`, every .d.ts and .d.cts and the files
+ *  they import, LICENSE, NOTICE, README.md, package.json — and nothing else (no tests, no source maps, no build
+ *  leftovers). Throws naming what is missing or extra. */
+function checkPackContents() {
+  const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: at('pkg/'), encoding: 'utf8' }));
+  const packed = report.files.map((f) => f.path).sort();
+  const manifest = JSON.parse(read('pkg/package.json'));
+  const targets = (v) => (typeof v === 'string' ? [v] : Object.values(v).flatMap(targets));
+  const needed = new Set(['package.json', 'README.md', 'LICENSE', 'NOTICE',
+    ...[manifest.main, manifest.module, manifest.types, ...targets(manifest.exports)].map((p) => p.replace(/^\.\//, ''))]);
+  const typeFiles = readdirSync(at('pkg/')).filter((f) => /\.d\.c?ts$/.test(f));
+  for (const f of typeFiles) {
+    needed.add(f);
+    for (const [, dep] of read(`pkg/${f}`).matchAll(/from '\.\/([\w-]+)\.c?js'/g)) {
+      const ext = f.endsWith('.d.cts') ? '.d.cts' : '.d.ts';
+      if (!typeFiles.includes(dep + ext)) throw new Error(`pkg/${f} imports ./${dep}, which has no ${dep}${ext}`);
+    }
+  }
+  const missing = [...needed].filter((f) => !packed.includes(f));
+  const extra = packed.filter((f) => !needed.has(f));
+  if (missing.length || extra.length) {
+    throw new Error(`npm pack of pkg/: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(', ')}` : ''}`);
+  }
+  console.error(`[build] npm pack: ${packed.length} files, ${(report.size / 1024).toFixed(1)} KiB (${packed.join(', ')})`);
+}
 
 /** build.sh runs wasm-opt with --low-memory-unused, which is only valid while nothing is placed in the low 1 KiB
  *  of memory: every active data segment of the module must start at 1024 or above (Rust puts them after the

@@ -16,6 +16,15 @@ test('pkg/index.js imports in a page and exports signRequest and presignUrl', TE
   assert.deepEqual(types, { signRequest: 'function', presignUrl: 'function' });
 });
 
+test('a wasm the bundle left behind (404) rejects the import with LoadError naming the fix', TEST_TIMEOUT, async () => {
+  const page = await env.open('main', '/tests/e2e/pages/blank.html', {
+    beforeGoto: (p) => p.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' })),
+  });
+  const err = await page.evaluate(() => import('/pkg/index.js').then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })));
+  assert.equal(err?.code, 'LoadError', JSON.stringify(err));
+  assert.match(err.message, /\/pkg\/cognito_fetch_bg\.wasm: HTTP 404 \(Rollup, esbuild: copy it beside your bundle, README "Bundlers"\)$/);
+});
+
 test('PUT a binary object under an awkward key, GET it back byte-identical', TEST_TIMEOUT, async () => {
   const key = prefix + 'put-get/' + AWKWARD;
   const r = await env.run('main', async (t, a) => {

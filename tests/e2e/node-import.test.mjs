@@ -5,9 +5,10 @@ import { e2e, runPrefix, TEST_TIMEOUT } from './harness.mjs';
 
 const env = e2e({ browser: false });
 const prefix = runPrefix();
-const pkg = () => import('../../pkg/index.js');
+// The package as Node resolves it for `import` (the node export condition: package-exports.test.mjs checks it).
+const pkg = () => import('../../pkg/node.js');
 
-test('pkg/index.js imports in Node with no DOM and signs a request', TEST_TIMEOUT, async () => {
+test('the package (pkg/node.js) imports in Node with no DOM and signs a request', TEST_TIMEOUT, async () => {
   assert.equal(globalThis.window, undefined);
   assert.equal(globalThis.document, undefined);
   const { signRequest } = await pkg();
