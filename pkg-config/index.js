@@ -6,7 +6,7 @@
 import { start } from './load.js';
 
 // A 404 names the fix: Rollup and esbuild bundle this file without the wasm (README: "Bundlers").
-await start(new URL('./cognito_fetch_bg.wasm', import.meta.url), ' (Rollup, esbuild: copy it beside your bundle, README "Bundlers")');
+await start(new URL('./cognito_fetch_bg.wasm', import.meta.url), ' (Rollup, esbuild: copy it beside the bundle, README "Bundlers")');
 
 export { signRequest, presignUrl } from './sigv4.js';
 export { SrpSession } from './srp.js';

@@ -34,6 +34,6 @@ export function startSync(bytes) {
  *  Policy forbids WebAssembly (Chromium and Safari name 'unsafe-eval' in their message, Firefox "CSP"), else `LoadError`. */
 function startError(e) {
   return Object.assign(/eval|CSP/.test(e)
-    ? fail('CspBlocked', "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src")
+    ? fail('CspBlocked', "the page's CSP blocks WebAssembly: add 'wasm-unsafe-eval' to script-src")
     : fail('LoadError', `cognito-fetch could not start its wasm: ${e}`), { cause: e });
 }

@@ -22,7 +22,7 @@ test('a wasm the bundle left behind (404) rejects the import with LoadError nami
   });
   const err = await page.evaluate(() => import('/pkg/index.js').then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })));
   assert.equal(err?.code, 'LoadError', JSON.stringify(err));
-  assert.match(err.message, /\/pkg\/cognito_fetch_bg\.wasm: HTTP 404 \(Rollup, esbuild: copy it beside your bundle, README "Bundlers"\)$/);
+  assert.match(err.message, /\/pkg\/cognito_fetch_bg\.wasm: HTTP 404 \(Rollup, esbuild: copy it beside the bundle, README "Bundlers"\)$/);
 });
 
 test('PUT a binary object under an awkward key, GET it back byte-identical', TEST_TIMEOUT, async () => {
