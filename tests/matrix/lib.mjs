@@ -68,8 +68,9 @@ export const tool = (path, args) => [process.execPath, [join(MODULES, path), ...
 
 /**
  * The warnings in a tool's output that are about the package: each line saying "warn" (any case) or "⚠", with
- * the 12 lines after it (a bundler names the file on a later line), kept when that block names cognito-fetch,
- * cognito_fetch or .wasm. Returns the blocks (empty: no warning about the package).
+ * the 12 lines after it (a bundler names the file on a later line), kept when that block names the package's
+ * files (node_modules/cognito-fetch, cognito_fetch_bg, a .wasm) or the module name in quotes: not a mere path
+ * containing "cognito-fetch", which a clone's folder may. Returns the blocks (empty: no warning about the package).
  */
 export function packageWarnings(out) {
   const lines = out.split('\n');
@@ -77,7 +78,7 @@ export function packageWarnings(out) {
   for (let i = 0; i < lines.length; i++) {
     if (!/warn|⚠/i.test(lines[i])) continue;
     const block = lines.slice(i, i + 13).join('\n');
-    if (/cognito[-_]fetch|\.wasm\b/i.test(block)) found.push(block);
+    if (/node_modules[\\/]cognito-fetch|cognito_fetch_bg|['"`]cognito-fetch['"`]|\.wasm\b/i.test(block)) found.push(block);
   }
   return found;
 }
@@ -89,15 +90,18 @@ export function assertNoPackageWarning(out, what) {
 }
 
 /** Packs pkg/ (`npm pack`) and installs the tarball into tests/matrix/node_modules with npm (lock untouched),
- *  unless that exact tarball is installed already. Returns { tarball, ms }. */
+ *  unless that exact tarball is installed already. MATRIX_TARBALL=path installs that tarball instead (another
+ *  version, e.g. to see the matrix fail on an older package). Returns { tarball, ms }. */
 export async function installPackedPackage() {
   const started = Date.now();
-  if (!existsSync(join(ROOT, 'pkg/package.json'))) throw new Error('pkg/ is not built: run `npm run build` first');
   if (!existsSync(join(MODULES, '.cognito-fetch-stamp'))) throw new Error('tests/matrix/node_modules is not installed: run `bash tests/matrix/setup.sh`');
   mkdirSync(WORK, { recursive: true });
-  const packed = await runOk('npm', ['pack', '--json', '--pack-destination', WORK, '--ignore-scripts'], { cwd: join(ROOT, 'pkg') });
-  const [{ filename }] = JSON.parse(packed.out.slice(packed.out.indexOf('[')));
-  const tarball = join(WORK, filename);
+  let tarball = process.env.MATRIX_TARBALL && resolve(process.env.MATRIX_TARBALL);
+  if (!tarball) {
+    if (!existsSync(join(ROOT, 'pkg/package.json'))) throw new Error('pkg/ is not built: run `npm run build` first');
+    const packed = await runOk('npm', ['pack', '--json', '--pack-destination', WORK, '--ignore-scripts'], { cwd: join(ROOT, 'pkg') });
+    tarball = join(WORK, JSON.parse(packed.out.slice(packed.out.indexOf('[')))[0].filename);
+  }
   const sha = createHash('sha256').update(readFileSync(tarball)).digest('hex');
   const mark = join(WORK, 'installed-tarball.sha256');
   const installed = existsSync(mark) && readFileSync(mark, 'utf8') === sha && existsSync(join(MODULES, 'cognito-fetch/package.json'));

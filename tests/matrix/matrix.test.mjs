@@ -51,7 +51,7 @@ const wasmFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => S
 
 test('Vite 8: vite build, served from dist', T, () => results.time('Vite 8 build', async () => {
   const out = freshDir('vite');
-  const r = await runOk(...tool('vite/bin/vite.js', ['build', join(FIXTURES, 'page'), '--outDir', out, '--emptyOutDir']));
+  const r = await runOk(process.execPath, [join(FIXTURES, 'run-vite.mjs'), 'build', join(FIXTURES, 'page'), out]);
   assertNoPackageWarning(r.out, 'vite build');
   assert.ok(wasmFiles(out).length === 1, `vite build emitted ${wasmFiles(out).join(', ') || 'no wasm'}`);
   await signServed(out);
@@ -59,9 +59,7 @@ test('Vite 8: vite build, served from dist', T, () => results.time('Vite 8 build
 
 test('Vite 8: the dev server', T, () => results.time('Vite 8 dev server', async () => {
   const port = await freePort();
-  // --force: the dependency pre-bundle is rebuilt, so a newly installed tarball is what the page gets.
-  const dev = await startServer(...tool('vite/bin/vite.js',
-    [join(FIXTURES, 'page'), '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--force', '--clearScreen', 'false']),
+  const dev = await startServer(process.execPath, [join(FIXTURES, 'run-vite.mjs'), 'dev', join(FIXTURES, 'page'), String(port)],
     { ready: /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/ });
   try {
     assert.equal(await signInPage(browser, dev.match[1], CASE.input), CASE.authorization);
@@ -124,6 +122,45 @@ test('esbuild: --bundle --format=esm, then the README\'s copy step', T, () => re
   copyFileSync(join(FIXTURES, 'page/index.html'), join(out, 'index.html'));
   return withoutThenWithCopy(out);
 }));
+
+// ---- Next.js 16 (app router): a server component prerendered at build time, a client component, a route handler
+
+/** The wasm's bytes in base64 start with "AGFzbQ" ("\0asm"): the node entry's embedded copy, never for browsers. */
+const EMBEDDED_WASM = /AGFzbQ/;
+
+for (const mode of ['Turbopack', 'webpack']) {
+  test(`Next.js 16, next build${mode === 'webpack' ? ' --webpack' : ''} (no next.config), next start`, T, () => results.time(`Next.js 16 ${mode}`, async () => {
+    const dir = copyFixture(join(FIXTURES, 'next'), `next-${mode.toLowerCase()}`);
+    writeFileSync(join(dir, 'case.json'), JSON.stringify(CASE.input));
+    const next = join(MODULES, 'next/dist/bin/next');
+    const built = await runOk(process.execPath, [next, 'build', ...(mode === 'webpack' ? ['--webpack'] : [])], { cwd: dir });
+    assertNoPackageWarning(built.out, 'next build');
+    // The server component signed while `next build` prerendered it.
+    const prerendered = readFileSync(join(dir, '.next/server/app/index.html'), 'utf8');
+    assert.ok(prerendered.includes(`id="server-signed">${CASE.authorization}<`), 'the prerendered / holds the signature');
+    // The browser gets index.js and the wasm as a file, never the node entry's embedded copy.
+    const statics = readdirSync(join(dir, '.next/static'), { recursive: true }).map(String);
+    assert.equal(statics.filter((f) => f.endsWith('.wasm')).length, 1, `.next/static: ${statics.filter((f) => f.endsWith('.wasm')).join(', ') || 'no wasm'}`);
+    const embedded = statics.filter((f) => f.endsWith('.js') && EMBEDDED_WASM.test(readFileSync(join(dir, '.next/static', f), 'utf8')));
+    assert.deepEqual(embedded, [], 'the embedded wasm (node entry) is in the browser bundle');
+
+    const port = await freePort();
+    const server = await startServer(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd: dir, ready: /Ready in/ });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const home = await (await fetch(url + '/')).text();
+      assert.ok(home.includes(`id="server-signed">${CASE.authorization}<`), 'GET / serves the signature');
+      const res = await fetch(url + '/api/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CASE.input) });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal((await res.json()).authorization, CASE.authorization, 'the route handler signs on the server');
+      assert.equal(await signInPage(browser, url + '/client', CASE.input), CASE.authorization, 'the client component signs in the browser');
+      assert.doesNotMatch(server.output(), /error/i, `next start logged an error:\n${tail(server.output())}`);
+    } finally {
+      await server.stop();
+    }
+    return 'server component (prerendered), route handler, client component';
+  }));
+}
 
 // ---- the drop-in script --------------------------------------------------------------------------------------
 
