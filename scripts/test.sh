@@ -6,6 +6,11 @@
 #   types   tsc --strict over a typed usage file against the built package's .d.ts
 #   local   pytest of local-aws (our strict stand-in for AWS)
 #   e2e     node --test + playwright-core: pages on 127.0.0.1 using the built package against local-aws
+#   matrix  the packed package (npm pack of pkg/) built into apps by Vite, webpack, Rollup, esbuild, Parcel, Next.js
+#           (Turbopack and --webpack), the drop-in (with and without a CSP), Node 20/22 import and require,
+#           TypeScript (bundler/node16/node10), each signing the S3 documentation's example; and the example apps
+#           (examples/vite-react, examples/nextjs) built for production and driven in Chromium against local-aws.
+#           Installs its tools first (tests/matrix/setup.sh: npm ci there, skipped when unchanged). Tables of times.
 #   bench   npm run bench --quick: the side-by-side benchmark's cross-checks (signatures agree with
 #           aws4fetch/@smithy, our SRP claim verifies); timings are printed, never asserted
 set -uo pipefail
@@ -26,8 +31,9 @@ layer() {
   local name=$1 counter=$2
   shift 3
   printf '\n\033[1m=== %s: %s\033[0m\n' "$name" "$*"
+  local started=$SECONDS
   "$@" 2>&1 | tee "$OUT/$name.log"
-  local rc=${PIPESTATUS[0]} pass=0 fail=0
+  local rc=${PIPESTATUS[0]} pass=0 fail=0 took="($((SECONDS - started)) s)"
   case $counter in
     cargo) pass=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$OUT/$name.log" | awk '{s+=$4} END {print s+0}')
            fail=$(grep -Eo '; [0-9]+ failed' "$OUT/$name.log" | awk '{s+=$2} END {print s+0}') ;;
@@ -42,9 +48,9 @@ layer() {
     echo "layer $name ran no test"; fail=1; rc=1
   fi
   if [ "$counter" = none ]; then
-    SUMMARY+=("$(printf '%-7s %s' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo FAILED)")")
+    SUMMARY+=("$(printf '%-7s %s %s' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo FAILED)" "$took")")
   else
-    SUMMARY+=("$(printf '%-7s %s passed, %s failed' "$name" "$pass" "$fail")")
+    SUMMARY+=("$(printf '%-7s %s passed, %s failed %s' "$name" "$pass" "$fail" "$took")")
     TOTAL_PASS=$((TOTAL_PASS + pass)); TOTAL_FAIL=$((TOTAL_FAIL + fail))
   fi
   [ "$rc" -eq 0 ] || FAILED_LAYERS+=("$name")
@@ -57,6 +63,7 @@ layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/c
 layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json
 layer local pytest -- local-aws/.venv/bin/python -m pytest -q local-aws/tests
 layer e2e node -- node --test --test-concurrency=1 tests/e2e/
+layer matrix node -- bash -c 'bash tests/matrix/setup.sh && node --test --test-concurrency=1 tests/matrix/matrix.test.mjs tests/matrix/examples.test.mjs'
 layer bench none -- node scripts/bench.mjs --quick
 
 printf '\n\033[1m=== summary\033[0m\n'
