@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::srp;
 
-/// `srpStart`: 32 random bytes as hex (the private value). `a\0SRP_A`, both hex: the JS layer keeps `a` in a
+/// `srpStart`: 32 random bytes as hex (the private value). The fields `a`, `SRP_A`, both hex: the JS layer keeps `a` in a
 /// private field and hands it back to [`srp_claim`].
 pub fn srp_start(f: &mut Fields) -> Result<String> {
     let random = srp::from_hex(f.str()).filter(|r| r.len() == 32).ok_or_else(|| super::invalid("srpStart takes 32 random bytes as hex"))?;
