@@ -58,7 +58,10 @@ pub unsafe extern "C" fn _free(ptr: *mut u8, len: usize) {
 pub(crate) unsafe fn take_text(ptr: *mut u8, len: usize) -> Result<String> {
     // SAFETY: as `take`.
     let bytes = unsafe { take(ptr, len) }.ok_or_else(out_of_memory)?;
-    String::from_utf8(bytes).map_err(|_| super::invalid("the text given to the wasm is not UTF-8"))
+    String::from_utf8(bytes).map_err(|e| {
+        crate::srp::wipe(&mut e.into_bytes());
+        super::invalid("the text given to the wasm is not UTF-8")
+    })
 }
 
 /// The last answer and its length in bytes, kept until the next step replaces them (the JS side has read them by
@@ -82,7 +85,8 @@ pub(crate) fn give(text: String) -> *const u8 {
     let ptr = text.as_ptr();
     ANSWER.len.set(text.len());
     match ANSWER.text.try_borrow_mut() {
-        Ok(mut slot) => *slot = text,
+        // The previous answer may hold a secret (srpStart's `a`, a signature): wiped, not just freed.
+        Ok(mut slot) => super::wipe(core::mem::replace(&mut *slot, text)),
         // Not reachable (steps do not call steps); the text is then left allocated rather than freed under JS.
         Err(_) => core::mem::forget(text),
     }
@@ -101,10 +105,16 @@ fn out_of_memory() -> Error {
 pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input_len: usize, text: *mut u8, text_len: usize) -> *const u8 {
     // SAFETY: the caller's contract.
     let inputs = unsafe { (take_text(op, op_len), take_text(input, input_len), take_text(text, text_len)) };
-    give(match inputs {
-        (Ok(op), Ok(input), Ok(text)) => step(&op, &input, &text),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => failure(&e),
-    })
+    let answer = match &inputs {
+        (Ok(op), Ok(input), Ok(text)) => step(op, input, text),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => failure(e),
+    };
+    // The inputs may hold secrets (a password, `a`, tokens): wiped before their memory is given back.
+    let (_, input, text) = inputs;
+    for t in [input, text].into_iter().flatten() {
+        super::wipe(t);
+    }
+    give(answer)
 }
 
 /// [`sigv4::sign`] over [`_alloc`]'d inputs (as [`_step`]): the fields, then the body's bytes.
@@ -115,8 +125,13 @@ pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input
 pub unsafe extern "C" fn _sign(input: *mut u8, input_len: usize, body: *mut u8, body_len: usize) -> *const u8 {
     // SAFETY: the caller's contract.
     let inputs = unsafe { (take_text(input, input_len), take(body, body_len).ok_or_else(out_of_memory)) };
-    give(match inputs {
-        (Ok(input), Ok(body)) => sigv4::sign(&input, &body),
-        (Err(e), _) | (_, Err(e)) => failure(&e),
-    })
+    let answer = match &inputs {
+        (Ok(input), Ok(body)) => sigv4::sign(input, body),
+        (Err(e), _) | (_, Err(e)) => failure(e),
+    };
+    // The fields hold the secret access key: wiped before their memory is given back.
+    if let (Ok(input), _) = inputs {
+        super::wipe(input);
+    }
+    give(answer)
 }

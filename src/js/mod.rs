@@ -34,7 +34,7 @@ use crate::error::{code, Error, Result};
 use crate::prelude::*;
 
 // The answer slot and the signing-key cache are statics that assume one thread (see `exports`).
-#[cfg(target_feature = "atomics")]
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 compile_error!("the wasm/JS boundary keeps its answer and key cache in statics for one thread: build without the atomics feature");
 
 /// The JS layer's one call for every step but signing ([`sigv4::sign`] takes bytes): `op` names the step (each
@@ -298,6 +298,11 @@ pub fn answer(r: Result<String>) -> String {
 /// The failure of input that is not framed text (see [`Fields`]).
 pub(crate) fn not_framed() -> Error {
     invalid("the step's fields are not framed text")
+}
+
+/// Wipes a text that held secrets before its memory is given back (`zeroize`: the writes are kept).
+pub(crate) fn wipe(text: String) {
+    crate::srp::wipe(&mut text.into_bytes());
 }
 
 pub(crate) fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {
