@@ -147,8 +147,13 @@ export async function text(response) {
  * Where state is kept: `'local'` (default) or `'session'` (the Web Storage; memory where there is none, as in
  * Node or a sandboxed frame), `'memory'`, or a custom `{ getItem, setItem, removeItem }` (sync or async).
  * Every failure is a `StorageError`; values read are strings or null.
+ *
+ * `save` / `erase` never fail (they resolve to whether the storage took the write): when it refuses one (quota exceeded, Safari's private mode, a custom
+ * storage that throws), the value is kept in memory for this page (what `get` reads from then on) and
+ * `onError` gets `{ error: { name, code, message }, operation, key }`, no value; what the storage already held
+ * is left as it was. `set` / `remove` throw instead (for values a later page must find).
  */
-export function storageOf(option) {
+export function storageOf(option, onError = () => {}) {
   const web = (name) => {
     try {
       const s = globalThis[name];
@@ -176,13 +181,33 @@ export function storageOf(option) {
       throw fail('StorageError', `the session storage failed in ${name}`);
     }
   };
+  /** Values the storage refused, by key (null: a removal), read instead of the storage until a write succeeds. */
+  const unsaved = new Map();
+  const write = async (k, v) => {
+    await (v === null ? call('removeItem', k) : call('setItem', k, v));
+    unsaved.delete(k);
+  };
+  /** Whether the write reached the storage. */
+  const keep = async (k, v) => {
+    try {
+      await write(k, v);
+      return true;
+    } catch (e) {
+      unsaved.set(k, v);
+      onError({ error: { name: e.name, code: e.code, message: e.message }, operation: v === null ? 'removeItem' : 'setItem', key: k });
+      return false;
+    }
+  };
   return {
     get: async (k) => {
+      if (unsaved.has(k)) return unsaved.get(k);
       const v = await call('getItem', k);
       return typeof v === 'string' ? v : null;
     },
-    set: (k, v) => call('setItem', k, v),
-    remove: (k) => call('removeItem', k),
+    set: (k, v) => write(k, v),
+    remove: (k) => write(k, null),
+    save: (k, v) => keep(k, v),
+    erase: (k) => keep(k, null),
     isLocal: s === web('localStorage'),
   };
 }
