@@ -306,8 +306,7 @@ export class S3 {
       blob = body;
     } else blob = new Blob(body == null ? [] : [body]);
     const total = blob.size;
-    const ranges = step('s3Parts', [total, partSize === undefined ? '' : Math.floor(partSize)]);
-    const parts = ranges ? ranges.split('\0').map(Number) : [];
+    const parts = stepFields('s3Parts', [total, partSize === undefined ? '' : Math.floor(partSize)]).map(Number);
     const count = parts.length / 2;
     if (count <= 1) {
       const out = await this.putObject(key, blob, options);

@@ -11,12 +11,9 @@ const marshallError = (message) => fail('MarshallError', message);
 
 /** An exact number from its decimal text, for numbers a JS number cannot hold. */
 export function numberValue(text) {
-  if (typeof text !== 'string' || text.includes('\0') || kindOf(text) > 2) throw marshallError("numberValue takes a decimal number's text");
+  if (typeof text !== 'string' || kindOf(text) > 2) throw marshallError("numberValue takes a decimal number's text");
   return { value: text, [BRAND]: true };
 }
-
-// Strings in the token stream: "\0" separates tokens, so it is written "\x010" (and "\x01" as "\x011").
-const esc = (s) => s.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011'));
 
 function base64(bytes) {
   let s = '';
@@ -30,7 +27,7 @@ function tokens(v, out, depth) {
   const members = (entries, end = '}') => {
     for (const [k, x] of entries) {
       if (typeof k !== 'string') throw marshallError('Map keys must be strings');
-      out.push('k' + esc(k));
+      out.push('k' + k);
       tokens(x, out, depth + 1);
     }
     out.push(end);
@@ -45,7 +42,7 @@ function tokens(v, out, depth) {
   else if (typeof v === 'boolean') out.push(v ? 't' : 'f');
   else if (typeof v === 'number') out.push((!Number.isFinite(v) ? 'X' : Math.abs(v) > Number.MAX_SAFE_INTEGER ? 'N' : 'n') + String(v));
   else if (typeof v === 'bigint') out.push('x' + v);
-  else if (typeof v === 'string') out.push('s' + esc(v));
+  else if (typeof v === 'string') out.push('s' + v);
   else if (typeof v !== 'object') throw marshallError('functions and symbols cannot be stored in DynamoDB');
   else if (bytesOf(v)) out.push('b' + base64(bytesOf(v)));
   else if (Array.isArray(v)) list(v, '[');
@@ -54,13 +51,12 @@ function tokens(v, out, depth) {
     out.push('{');
     members(v);
   } else if ((v[BRAND] || v.constructor?.name === 'NumberValue') && typeof v.value === 'string') {
-    if (v.value.includes('\0')) throw marshallError("a NumberValue holds a decimal number's text");
     out.push('x' + v.value);
   }
   else {
     // A NumberValue (ours, branded, or @aws-sdk/lib-dynamodb's class) was handled above; a plain object is a map.
     const proto = Object.getPrototypeOf(v);
-    out.push(proto === null || Object.getPrototypeOf(proto) === null ? '{' : '(' + esc(String(v)));
+    out.push(proto === null || Object.getPrototypeOf(proto) === null ? '{' : '(' + String(v));
     members(Object.entries(v));
   }
 }
@@ -77,8 +73,8 @@ export function marshallFlags(options) {
 const marshallWith = (item, flags) => {
   const out = [];
   tokens(item, out, 0);
-  // The token stream goes whole, as the step's text: its strings are escaped already (see `esc`).
-  return JSON.parse(step('ddbMarshall', [flags], out.join('\0')));
+  // One token a field: the framing carries any text, so strings go as they are.
+  return JSON.parse(step('ddbMarshall', [flags, out]));
 };
 
 /** A plain object (an item) as a map of AttributeValues. */
@@ -87,7 +83,7 @@ export const marshall = (item, options) => marshallWith(item, marshallFlags(opti
 const invalidResponse = (message) => fail('InvalidResponse', message);
 
 function numberOf(text, wrap) {
-  const kind = wrap || text.includes('\0') ? 2 : kindOf(text);
+  const kind = wrap ? 2 : kindOf(text);
   if (kind === 0) return Number(text);
   if (kind === 1) {
     try {

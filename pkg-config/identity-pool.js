@@ -35,6 +35,7 @@ export class IdentityPool {
   /** `{ creds: [id, secret, token, expiration], issuedAt, identityId, principal }`, times on the server's clock. */
   #held;
   #refreshing;
+  #listeners = [];
   /** Server clock minus this device's, seconds (from cognito-identity's `Date`). */
   #offset = 0;
 
@@ -61,7 +62,8 @@ export class IdentityPool {
       throw invalid('userPool must be a UserPool (something with getSession())');
     }
     this.#userPool = userPool;
-    this.#storage = storageOf(options.storage);
+    // A write the storage refuses keeps the value in memory for this page and emits `storageError`.
+    this.#storage = storageOf(options.storage, (payload) => this.#emit('storageError', payload));
     this.#logins = options.logins;
     this.#allowGuest = optBool(options, 'allowGuest') ?? true;
     this.#persist = optBool(options, 'persistCredentials') ?? false;
@@ -128,11 +130,11 @@ export class IdentityPool {
       const [id, owner] = stored;
       if (owner === principal || owner === '') return [id, owner === principal];
       // Another user's identity (they signed out, someone else signed in): never reuse it.
-      await this.#storage.remove(this.#idKey);
+      await this.#storage.erase(this.#idKey);
     }
     const body = await this.#call('GetId', '', logins);
     if (typeof body.IdentityId !== 'string') throw fail('InvalidResponse', 'GetId answered without an IdentityId');
-    await this.#storage.set(this.#idKey, step('ipIdentityRecord', [body.IdentityId, principal]));
+    await this.#storage.save(this.#idKey, step('ipIdentityRecord', [body.IdentityId, principal]));
     return [body.IdentityId, true];
   }
 
@@ -178,14 +180,14 @@ export class IdentityPool {
         [creds, id] = await this.#exchange(identityId, logins);
       } catch (e) {
         if (retried || step('ipStale', [String(e?.code ?? '')]) !== '1') throw e;
-        await this.#storage.remove(this.#idKey);
+        await this.#storage.erase(this.#idKey);
         [identityId, recorded] = await this.#identityId(logins, principal);
         continue;
       }
       // A merged identity comes back under another id; a guest's id now belongs to the user.
-      if (id !== identityId || !recorded) await this.#storage.set(this.#idKey, step('ipIdentityRecord', [id, principal]));
+      if (id !== identityId || !recorded) await this.#storage.save(this.#idKey, step('ipIdentityRecord', [id, principal]));
       const held = { creds, issuedAt: this.#serverNow(), identityId: id, principal };
-      if (this.#persist) await this.#storage.set(this.#credsKey, step('ipCredentialsRecord', [creds, held.issuedAt, id, principal]));
+      if (this.#persist) await this.#storage.save(this.#credsKey, step('ipCredentialsRecord', [creds, held.issuedAt, id, principal]));
       return held;
     }
   }
@@ -241,10 +243,33 @@ export class IdentityPool {
     return (await this.getCredentials()).identityId;
   }
 
-  /** Forgets the credentials (memory and storage); `{ identityId: true }` also forgets the identity id. */
+  #emit(event, payload) {
+    for (const [e, f] of this.#listeners.slice()) {
+      if (e !== event) continue;
+      // A listener that throws must not break the library: its error is dropped.
+      try {
+        f.call(null, payload);
+      } catch {}
+    }
+  }
+
+  /** Listens to `storageError`: the storage refused a write (quota, private mode, a custom storage that
+   *  throws); the value is kept in memory for this page. The payload (`{ error, operation, key }`) holds no value. */
+  on(event, listener) {
+    if (event !== 'storageError') throw invalid('event must be storageError');
+    if (typeof listener !== 'function') throw invalid('listener must be a function');
+    this.#listeners.push([event, listener]);
+  }
+
+  off(event, listener) {
+    this.#listeners = this.#listeners.filter(([e, f]) => !(e === event && f === listener));
+  }
+
+  /** Forgets the credentials (memory and storage); `{ identityId: true }` also forgets the identity id. A storage
+   *  that refuses the removal emits `storageError` (this page forgets them all the same). */
   async clear(options) {
     this.#held = undefined;
-    await this.#storage.remove(this.#credsKey);
-    if (optBool(options, 'identityId')) await this.#storage.remove(this.#idKey);
+    await this.#storage.erase(this.#credsKey);
+    if (optBool(options, 'identityId')) await this.#storage.erase(this.#idKey);
   }
 }

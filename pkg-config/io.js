@@ -6,35 +6,50 @@ import { _step } from './wasm.js';
 export const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });
 export const invalid = (message) => fail('InvalidArgument', message);
 
-// The wasm's steps (src/js/mod.rs) take fields joined with "\0" and a long text, and answer with one string:
-// fields joined with "\0", or "\x01code\0message\0retryable" for a coded failure.
+// The wasm's steps (src/js/mod.rs) take framed fields and a long text, and answer with one marked string. The
+// framing is written by `join` and read by `fields`, here and nowhere else (Rust: `Fields`, `join`): each
+// field is its length (UTF-16 code units, JS's `length`), ":", then the field, so any text crosses intact. A
+// lone surrogate becomes U+FFFD on the way in (TextEncoder's rule, as fetch and URL send it), still one code
+// unit: the fields after it keep their place. An answer is "=" and its text, or "!" and the fields code,
+// message, retryable of a coded failure.
+const broken = () => fail('InvalidResponse', 'the wasm answered with text that is not framed');
+/** Framed text as its fields. */
+const unframe = (t) => {
+  const out = [];
+  for (let i = 0; i < t.length; ) {
+    const colon = t.indexOf(':', i);
+    const digits = t.slice(i, colon);
+    const end = colon + 1 + Number(digits);
+    if (colon < 0 || !/^\d{1,10}$/.test(digits) || end > t.length) throw broken();
+    out.push(t.slice(colon + 1, end));
+    i = end;
+  }
+  return out;
+};
 /** A wasm failure text as the error to throw. */
 export const failure = (t) => {
-  const [code, message, retryable] = t.slice(1).split('\0');
+  if (t[0] !== '!') throw broken();
+  const [code, message, retryable] = unframe(t.slice(1));
   return fail(code, message, retryable === '1');
 };
 /** A step's answer; its failure is thrown. */
 export const ok = (t) => {
-  if (t.charCodeAt(0) === 1) throw failure(t);
-  return t;
+  if (t[0] === '=') return t.slice(1);
+  throw failure(t);
 };
 /** A step's answer as its fields; its failure is thrown. */
-export const fields = (t) => ok(t).split('\0');
+export const fields = (t) => unframe(ok(t));
 /** Fields for a step, arrays flattened: absent ones as "", booleans as "1" / "0", numbers as their text (the
- *  wasm reads integers). Text with NUL characters cannot be passed, so it is refused. */
+ *  wasm reads integers). */
 export const join = (...a) =>
   a.flat(Infinity).map((v) => {
     v = v == null ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-    if (v.includes('\0')) throw invalid('text with NUL characters cannot be sent');
-    return v;
-  }).join('\0');
+    return v.length + ':' + v;
+  }).join('');
 /** Runs the wasm step `op` with `fields` and a long `text`: its answer, or its coded failure thrown. */
 export const step = (op, fields = [], text = '') => ok(_step(op, join(fields), text));
-/** `step`'s answer as its fields (none for an empty answer). */
-export const stepFields = (...a) => {
-  const t = step(...a);
-  return t === '' ? [] : t.split('\0');
-};
+/** `step`'s answer as its fields. */
+export const stepFields = (op, f = [], text = '') => fields(_step(op, join(f), text));
 /** The error of a step that always fails (it turns an answer into the service's coded error). */
 export const stepError = (op, fields, text = '') => failure(_step(op, join(fields), text));
 /** The bytes of an ArrayBuffer or of a view of one (typed array, DataView); undefined for anything else. */
@@ -132,8 +147,13 @@ export async function text(response) {
  * Where state is kept: `'local'` (default) or `'session'` (the Web Storage; memory where there is none, as in
  * Node or a sandboxed frame), `'memory'`, or a custom `{ getItem, setItem, removeItem }` (sync or async).
  * Every failure is a `StorageError`; values read are strings or null.
+ *
+ * `save` / `erase` never fail (they resolve to whether the storage took the write): when it refuses one (quota exceeded, Safari's private mode, a custom
+ * storage that throws), the value is kept in memory for this page (what `get` reads from then on) and
+ * `onError` gets `{ error: { name, code, message }, operation, key }`, no value; what the storage already held
+ * is left as it was. `set` / `remove` throw instead (for values a later page must find).
  */
-export function storageOf(option) {
+export function storageOf(option, onError = () => {}) {
   const web = (name) => {
     try {
       const s = globalThis[name];
@@ -161,22 +181,41 @@ export function storageOf(option) {
       throw fail('StorageError', `the session storage failed in ${name}`);
     }
   };
+  /** Values the storage refused, by key (null: a removal), read instead of the storage until a write succeeds. */
+  const unsaved = new Map();
+  const write = async (k, v) => {
+    await (v === null ? call('removeItem', k) : call('setItem', k, v));
+    unsaved.delete(k);
+  };
+  /** Whether the write reached the storage. */
+  const keep = async (k, v) => {
+    try {
+      await write(k, v);
+      return true;
+    } catch (e) {
+      unsaved.set(k, v);
+      onError({ error: { name: e.name, code: e.code, message: e.message }, operation: v === null ? 'removeItem' : 'setItem', key: k });
+      return false;
+    }
+  };
   return {
     get: async (k) => {
+      if (unsaved.has(k)) return unsaved.get(k);
       const v = await call('getItem', k);
       return typeof v === 'string' ? v : null;
     },
-    set: (k, v) => call('setItem', k, v),
-    remove: (k) => call('removeItem', k),
+    set: (k, v) => write(k, v),
+    remove: (k) => write(k, null),
+    save: (k, v) => keep(k, v),
+    erase: (k) => keep(k, null),
     isLocal: s === web('localStorage'),
   };
 }
 
 /** `[kind, message]` of a JSON service's error: the body's `__type` (or the `x-amzn-ErrorType` header) and
- *  `message` / `Message`, as steps `jsonError` / `errorCode` read them. A NUL in them (which `join` refuses)
- *  becomes U+FFFD, so the service's own error still comes through. */
+ *  `message` / `Message`, as steps `jsonError` / `errorCode` read them. */
 export const jsonErrorFields = (body, header) =>
-  [str(body, '__type') ?? header ?? '', str(body, 'message') ?? str(body, 'Message') ?? ''].map((t) => t.replaceAll('\0', '\uFFFD'));
+  [str(body, '__type') ?? header ?? '', str(body, 'message') ?? str(body, 'Message') ?? ''];
 
 /** A JSON service's answer (Cognito, DynamoDB): the parsed body when 2xx, otherwise its coded error (thrown). */
 export async function jsonAnswer(response) {

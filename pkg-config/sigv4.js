@@ -1,7 +1,7 @@
 // signRequest and presignUrl: the caller's options read here, the signing done by the wasm's `_sign`
 // (src/js/sigv4.rs over the Rust core's sigv4 module).
 import { _sign } from './wasm.js';
-import { fail, invalid, isObject, optString, optBool, pairsOf, join, ok, bytesOf, amzDate } from './io.js';
+import { fail, invalid, isObject, optString, optBool, pairsOf, join, ok, fields, bytesOf, amzDate } from './io.js';
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -44,6 +44,7 @@ function credentialsOf(c) {
   });
 }
 
+/** The wasm's answer to signing (read with `ok` or `fields`). */
 function sign(mode, input, body, expiresIn) {
   if (!isObject(input)) throw invalid('expected an options object');
   const url = optString(input, 'url');
@@ -54,12 +55,12 @@ function sign(mode, input, body, expiresIn) {
     ['normalizePath', 'doubleEncodePath', 'signSessionToken', 'signPayloadHeader', 'unsignedPayload'].map((k) => optBool(input, k)),
     credentialsOf(input.credentials), optString(input, 'method'), opaque, pairsOf(input.headers),
   );
-  return ok(_sign(f, bytes));
+  return _sign(f, bytes);
 }
 
 /** Signs a request with SigV4 (an `Authorization` header) and returns what `fetch` needs to send it. */
 export function signRequest(input) {
-  const [method, url, ...h] = sign('h', input, isObject(input) ? input.body : undefined, '').split('\0');
+  const [method, url, ...h] = fields(sign('h', input, isObject(input) ? input.body : undefined, ''));
   const headers = {};
   for (let i = 0; i < h.length; i += 2) headers[h[i]] = h[i + 1];
   return { method, url, headers };
@@ -68,5 +69,5 @@ export function signRequest(input) {
 /** A presigned URL: the signature in the query, usable by anyone (no credentials) until it expires. */
 export function presignUrl(input) {
   const e = isObject(input) ? input.expiresIn : undefined;
-  return sign('q', input, undefined, typeof e === 'number' ? e : '');
+  return ok(sign('q', input, undefined, typeof e === 'number' ? e : ''));
 }

@@ -340,9 +340,20 @@ export interface AuthSession {
   /** When the tokens expire, in milliseconds since the epoch, on this device's clock. */
   expiresAt: number;
 }
-export type AuthEvent = 'signedIn' | 'signedOut' | 'tokenRefresh' | 'tokenRefreshFailure';
+export type AuthEvent = 'signedIn' | 'signedOut' | 'tokenRefresh' | 'tokenRefreshFailure' | 'storageError';
 /** Event payloads carry no tokens or passwords. */
 export interface AuthEventPayload {
   username?: string;
-  error?: { name: string; message: string };
+  error?: { name: string; message: string; code?: string };
+  /** `storageError`: the storage call that failed (the value is kept in memory for this page). */
+  operation?: 'setItem' | 'removeItem';
+  /** `storageError`: the storage key (never its value). */
+  key?: string;
+}
+/** `storageError` (UserPool and IdentityPool): the storage refused a write (quota exceeded, Safari's private
+ *  mode, a custom storage that throws); the value is kept in memory for this page, nothing stored is lost. */
+export interface StorageErrorPayload {
+  error: { name: 'StorageError'; code: 'StorageError'; message: string };
+  operation: 'setItem' | 'removeItem';
+  key: string;
 }

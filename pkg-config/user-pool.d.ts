@@ -33,7 +33,8 @@ export class UserPool {
   constructor(options: UserPoolOptions);
   off(event: AuthEvent, listener: (payload: AuthEventPayload) => void): void;
   /**
-   * Listens to `signedIn`, `signedOut`, `tokenRefresh` or `tokenRefreshFailure`.
+   * Listens to `signedIn`, `signedOut`, `tokenRefresh`, `tokenRefreshFailure` or `storageError` (the storage
+   * refused a write: the session is kept in memory for this page; the payload holds no value).
    */
   on(event: AuthEvent, listener: (payload: AuthEventPayload) => void): void;
   resendSignUpCode(input: { username: string }): Promise<CodeDeliveryDetails>;

@@ -9,7 +9,7 @@ import {
 } from './io.js';
 import { SrpSession } from './srp.js';
 
-const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure'];
+const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure', 'storageError'];
 const RECORD_VERSION = 1;
 /** How long a tab that waited for another tab's refresh waits for that tab's write to reach its own copy of the
  *  storage: Chromium hands `localStorage` changes to other tabs asynchronously. */
@@ -84,7 +84,8 @@ export class UserPool {
     this.#client = [region, this.#poolId, this.#clientId, optString(options, 'clientSecret') ?? ''];
     this.#endpoint = optString(options, 'endpoint') ?? endpoint;
     this.#key = key;
-    this.#storage = storageOf(options.storage);
+    // A write the storage refuses keeps the session in memory for this page and emits `storageError`.
+    this.#storage = storageOf(options.storage, (payload) => this.#emit('storageError', payload));
     this.#appName = optString(options, 'appName') ?? 'Cognito';
     if (this.#storage.isLocal && typeof globalThis.addEventListener === 'function') {
       // `storage` events come from other tabs only; the listener holds the instance weakly.
@@ -143,7 +144,7 @@ export class UserPool {
     const ok = r && r.v === RECORD_VERSION && r.clientId === this.#clientId && fields.every((k) => nonEmpty(r, k))
       && Number.isFinite(r.expiresAt) && Number.isFinite(r.clockOffset);
     if (!ok) {
-      await this.#storage.remove(this.#key);
+      await this.#storage.erase(this.#key);
       return undefined;
     }
     return r;
@@ -161,36 +162,40 @@ export class UserPool {
     const values = [];
     for (const k of ['idToken', 'accessToken', 'refreshToken', 'clockDrift']) values.push(await this.#storage.get(key(k)));
     const [idToken, accessToken, refreshToken, drift] = values;
-    for (const k of ['idToken', 'accessToken', 'refreshToken', 'clockDrift', 'userData', 'signInDetails', 'tokenScopesString']) {
-      await this.#storage.remove(key(k));
+    const legacy = ['idToken', 'accessToken', 'refreshToken', 'clockDrift', 'userData', 'signInDetails', 'tokenScopesString'].map(key);
+    const exp = accessToken ? claims(accessToken)?.exp : undefined;
+    let session;
+    if (idToken && accessToken && refreshToken && typeof exp === 'number' && Number.isFinite(exp)) {
+      // amazon-cognito-identity-js: clockDrift = local clock minus the server's (from the token's iat), seconds.
+      const d = typeof drift === 'string' && /^\s*[-+]?\d+\s*$/.test(drift) ? Number(drift) : 0;
+      const name = claims(idToken)?.['cognito:username'];
+      const [record, saved] = await this.#store(typeof name === 'string' ? name : user, { idToken, accessToken, expiresIn: 0 }, refreshToken, exp, -d);
+      session = record;
+      // Their keys are removed only once our record is stored: a storage that refused it keeps them for next time.
+      if (!saved) return session;
     }
-    await this.#storage.remove(last);
-    if (!idToken || !accessToken || !refreshToken) return undefined;
-    const exp = claims(accessToken)?.exp;
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
-    // amazon-cognito-identity-js: clockDrift = local clock minus the server's (from the token's iat), seconds.
-    const d = typeof drift === 'string' && /^\s*[-+]?\d+\s*$/.test(drift) ? Number(drift) : 0;
-    const name = claims(idToken)?.['cognito:username'];
-    return this.#store(typeof name === 'string' ? name : user, { idToken, accessToken, expiresIn: 0 }, refreshToken, exp, -d);
+    for (const k of [...legacy, last]) await this.#storage.erase(k);
+    return session;
   }
 
-  /** Stores a session from tokens (expiry from the access token's `exp` when given) and returns its record. */
+  /** Stores a session from tokens (expiry from the access token's `exp` when given): `[its record, whether the
+   *  storage took it]` (when it did not, the record is kept in memory for this page and `storageError` emitted). */
   async #store(username, tokens, refreshToken, exp, offset) {
     const record = step('upRecord', [this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken, Math.trunc(tokens.expiresIn), Number.isFinite(exp) ? Math.trunc(exp) : '', nowSecs(), offset]);
-    await this.#storage.set(this.#key, record);
-    return JSON.parse(record);
+    const saved = await this.#storage.save(this.#key, record);
+    return [JSON.parse(record), saved];
   }
 
-  #storeTokens(tokens, refreshToken, fallbackUsername) {
+  async #storeTokens(tokens, refreshToken, fallbackUsername) {
     const access = claims(tokens.accessToken);
     const name = claims(tokens.idToken)?.['cognito:username'] ?? access?.username;
     const exp = typeof access?.exp === 'number' ? Math.trunc(access.exp) : NaN;
-    return this.#store(typeof name === 'string' ? name : fallbackUsername, tokens, refreshToken, exp, this.#offset);
+    return (await this.#store(typeof name === 'string' ? name : fallbackUsername, tokens, refreshToken, exp, this.#offset))[0];
   }
 
   async #clear() {
     this.#pending = undefined;
-    await this.#storage.remove(this.#key);
+    await this.#storage.erase(this.#key);
   }
 
   /** Acts on Cognito's answer: signed in (store, emit), or a challenge for the user (remember it). */
@@ -553,9 +558,10 @@ export class UserPool {
     this.#emitUser('signedOut', username);
   }
 
-  /** Listens to `signedIn`, `signedOut`, `tokenRefresh` or `tokenRefreshFailure`. */
+  /** Listens to `signedIn`, `signedOut`, `tokenRefresh`, `tokenRefreshFailure` or `storageError` (the storage
+   *  refused a write: the session is kept in memory for this page; the payload holds no value). */
   on(event, listener) {
-    if (!EVENTS.includes(event)) throw invalid('event must be signedIn, signedOut, tokenRefresh or tokenRefreshFailure');
+    if (!EVENTS.includes(event)) throw invalid('event must be signedIn, signedOut, tokenRefresh, tokenRefreshFailure or storageError');
     if (typeof listener !== 'function') throw invalid('listener must be a function');
     this.#listeners.push([event, listener]);
   }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # npm test: set-up, then every test layer; any failure fails the run. Ends with each layer's counts and a total.
 #   native  cargo test: pure protocol logic + AWS's SigV4 suite and the S3/DynamoDB cases (../shared/conformance)
+#           + the boundary fuzz and the SRP arithmetic against num-bigint (--show-output prints their counts)
 #   lint    cargo clippy (unwrap/expect/panic/indexing denied in library code), native and wasm32
-#   wasm    wasm-pack test in headless Chromium: the JS boundary as a page calls it
+#   wasm    wasm-pack test in headless Chromium: the JS boundary as a page calls it (with the boundary fuzz)
+#   fuzz    node --test + fast-check: the public JS API (the built package) with random arguments and hostile
+#           service answers throws only coded errors; each test's name gives its case count
 #   types   tsc --strict over a typed usage file against the built package's .d.ts
 #   local   pytest of local-aws (our strict stand-in for AWS)
 #   e2e     node --test + playwright-core: pages on 127.0.0.1 using the built package against local-aws
@@ -56,10 +59,11 @@ layer() {
   [ "$rc" -eq 0 ] || FAILED_LAYERS+=("$name")
 }
 
-layer native cargo -- cargo test --quiet
+layer native cargo -- cargo test --quiet -- --show-output
 layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 layer build none -- env COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
 layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release -- --test web
+layer fuzz node -- node --test --test-concurrency=1 tests/fuzz/api.test.mjs
 layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json
 layer local pytest -- local-aws/.venv/bin/python -m pytest -q local-aws/tests
 layer e2e node -- node --test --test-concurrency=1 tests/e2e/

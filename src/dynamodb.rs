@@ -3,8 +3,8 @@
 //! `../shared/conformance/dynamodb/marshall_vectors.json`), how numbers read back, and which request members
 //! carry values.
 //!
-//! A plain value arrives as a token stream, one token per `"\0"`-separated field, in which strings write `"\0"` as
-//! `"\u{1}0"` and `"\u{1}"` as `"\u{1}1"` (the JS layer's walk, `pkg-config/dynamodb.js`): `u` undefined, `z`
+//! A plain value arrives as a token stream, a list of texts (one field each across the wasm/JS boundary, which
+//! carries any text, so strings are taken as they are; the JS layer's walk, `pkg-config/dynamodb.js`): `u` undefined, `z`
 //! null, `t` / `f` booleans, `n<text>` a number within ±(2^53 - 1), `N<text>` a finite number beyond, `X<text>`
 //! NaN or an infinity, `x<text>` a bigint or NumberValue, `s<text>` a string, `b<base64>` bytes, `[` a list and
 //! `<` a set (values up to `]`), `{` a map and `(<name>` a class instance (`k<key>` and a value per member, up
@@ -64,13 +64,13 @@ const NULL: &str = "{\"NULL\":true}";
 
 /// The token stream being read.
 struct Tokens<'a> {
-    rest: core::str::Split<'a, char>,
+    rest: core::slice::Iter<'a, &'a str>,
     options: Options,
 }
 
 impl<'a> Tokens<'a> {
     fn next(&mut self) -> Result<&'a str> {
-        self.rest.next().ok_or_else(bad_tokens)
+        self.rest.next().copied().ok_or_else(bad_tokens)
     }
 }
 
@@ -79,20 +79,6 @@ fn split_tag(token: &str) -> Result<(char, &str)> {
     let mut chars = token.chars();
     let tag = chars.next().ok_or_else(bad_tokens)?;
     Ok((tag, chars.as_str()))
-}
-
-/// A string token's text.
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1}' {
-            out.push(if chars.next() == Some('0') { '\0' } else { '\u{1}' });
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn json_str(s: &str) -> String {
@@ -128,7 +114,7 @@ fn value(t: &mut Tokens, token: &str, depth: u32) -> Result<Option<String>> {
         't' | 'f' => ("BOOL", String::from(if tag == 't' { "true" } else { "false" })),
         'n' | 'N' | 'X' | 'x' => ("N", json_str(&number(tag, text, &o)?)),
         's' | 'b' if text.is_empty() && o.convert_empty_values => return Ok(Some(NULL.to_owned())),
-        's' => ("S", json_str(&unescape(text))),
+        's' => ("S", json_str(text)),
         'b' => ("B", json_str(text)),
         '[' => ("L", list(t, depth)?),
         '{' => ("M", map(t, depth)?),
@@ -136,7 +122,7 @@ fn value(t: &mut Tokens, token: &str, depth: u32) -> Result<Option<String>> {
         '(' => {
             return Err(err(cat(&[
                 "Unsupported type passed: ",
-                &unescape(text),
+                text,
                 ". Pass options.convertClassInstanceToMap=true to marshall typeof object as map attribute.",
             ])))
         }
@@ -177,7 +163,7 @@ fn map(t: &mut Tokens, depth: u32) -> Result<String> {
             if out.len() > 1 {
                 out.push(',');
             }
-            push_str(&mut out, &unescape(key));
+            push_str(&mut out, key);
             out.push(':');
             out.push_str(&v);
         }
@@ -199,7 +185,7 @@ fn set(t: &mut Tokens) -> Result<Option<String>> {
         let (k, item) = match tag {
             'u' if o.remove_undefined_values => continue,
             'u' if kind.is_none() => return Err(err(UNDEFINED)),
-            's' => ("SS", unescape(text)),
+            's' => ("SS", text.to_owned()),
             'n' | 'N' | 'X' | 'x' => ("NS", number(tag, text, &o)?),
             'b' => ("BS", text.to_owned()),
             _ => return Err(mixed()),
@@ -220,16 +206,16 @@ fn set(t: &mut Tokens) -> Result<Option<String>> {
 
 /// One plain value, from its token stream: its AttributeValue's JSON; `None` for an undefined value left out
 /// (removeUndefinedValues).
-pub fn marshall(tokens: &str, options: Options) -> Result<Option<String>> {
-    let mut t = Tokens { rest: tokens.split('\0'), options };
+pub fn marshall(tokens: &[&str], options: Options) -> Result<Option<String>> {
+    let mut t = Tokens { rest: tokens.iter(), options };
     let first = t.next()?;
     value(&mut t, first, 0)
 }
 
 /// A map of plain values (an item, a key, ExpressionAttributeValues), from its token stream: the JSON of its
 /// map of AttributeValues.
-pub fn marshall_map(tokens: &str, options: Options) -> Result<String> {
-    let mut t = Tokens { rest: tokens.split('\0'), options };
+pub fn marshall_map(tokens: &[&str], options: Options) -> Result<String> {
+    let mut t = Tokens { rest: tokens.iter(), options };
     match t.next()? {
         "{" => map(&mut t, 0),
         _ => Err(err("items, keys and ExpressionAttributeValues must be objects")),
@@ -354,8 +340,8 @@ mod tests {
 
     #[test]
     fn token_streams() {
-        let m = |tokens: &[&str], flags| marshall_map(&tokens.join("\0"), Options::from_flags(flags));
-        assert_eq!(m(&["{", "ka\u{1}0", "sx\u{1}1y", "kl", "[", "u", "n1", "]", "}"], 1).unwrap(), r#"{"a\u0000":{"S":"x\u0001y"},"l":{"L":[{"N":"1"}]}}"#);
+        let m = |tokens: &[&str], flags| marshall_map(tokens, Options::from_flags(flags));
+        assert_eq!(m(&["{", "ka\0", "sx\u{1}y", "kl", "[", "u", "n1", "]", "}"], 1).unwrap(), r#"{"a\u0000":{"S":"x\u0001y"},"l":{"L":[{"N":"1"}]}}"#);
         assert_eq!(m(&["{", "ks", "<", "u", "sb", "sa", "]", "ke", "<", "]", "}"], 3).unwrap(), r#"{"s":{"SS":["b","a"]},"e":{"NULL":true}}"#);
         assert_eq!(m(&["{", "kd", "(Date", "kx", "t", "}", "}"], 4).unwrap(), r#"{"d":{"M":{"x":{"BOOL":true}}}}"#);
         assert_eq!(m(&["{", "kb", "b", "ks", "s", "}"], 2).unwrap(), r#"{"b":{"NULL":true},"s":{"NULL":true}}"#);
@@ -377,7 +363,7 @@ mod tests {
         }
         let deep = ["{", "kx"].into_iter().chain(core::iter::repeat_n("[", 1000)).collect::<Vec<_>>();
         assert!(m(&deep, 0).is_err(), "nesting is bounded");
-        assert_eq!(marshall("u", Options::from_flags(1)).ok(), Some(None), "a removed undefined");
+        assert_eq!(marshall(&["u"], Options::from_flags(1)).ok(), Some(None), "a removed undefined");
     }
 
     #[test]

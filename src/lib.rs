@@ -2,7 +2,7 @@
 //!
 //! Layout: pure protocol modules ([`sigv4`], [`srp`], [`user_pool`], [`identity_pool`], [`s3`], [`dynamodb`],
 //! [`retry`] ...) have no browser types and are tested with `cargo test`; the wasm/JS boundary lives in `js`
-//! alone (wasm32 only: two exports, strings in and out), and the browser I/O is the JS layer in `pkg-config/`,
+//! alone (its exports wasm32 only: two of them, strings in and out), and the browser I/O is the JS layer in `pkg-config/`,
 //! which calls the wasm's steps by name.
 //! Library code never panics: clippy denies `unwrap`, `expect`, `panic!` and indexing (see Cargo.toml).
 
@@ -110,7 +110,6 @@ pub mod url;
 pub mod user_pool;
 pub mod xml;
 
-#[cfg(target_arch = "wasm32")]
 pub mod js;
 
 #[cfg(test)]

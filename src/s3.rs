@@ -143,9 +143,11 @@ pub fn read_list(xml_text: &str) -> Result<ListPage> {
     let num = |s: Option<String>| s.and_then(|v| crate::parse_int(v.trim_ascii(), 10)).unwrap_or(0);
     let mut contents = Vec::new();
     for c in xml::elements(xml_text, "Contents") {
+        // A size that is not a number is refused rather than read as 0 (a wrong answer given silently).
+        let size = xml::text(c, "Size").and_then(|v| crate::parse_int(v.trim_ascii(), 10));
         contents.push(ObjectInfo {
             key: xml::text(c, "Key").unwrap_or_default(),
-            size: num(xml::text(c, "Size")),
+            size: size.ok_or_else(|| Error::new("InvalidResponse", "S3 answered a listing with an object whose Size is not a number"))?,
             etag: xml::text(c, "ETag").unwrap_or_default(),
             last_modified: xml::text(c, "LastModified").unwrap_or_default(),
             storage_class: xml::text(c, "StorageClass"),

@@ -53,8 +53,7 @@ pub fn text(xml: &str, name: &str) -> Option<String> {
 
 /// Decodes `&lt; &gt; &amp; &quot; &apos;`, `&#NN;` and `&#xHH;`, and unwraps CDATA sections.
 pub fn unescape(s: &str) -> String {
-    let s = s.strip_prefix("<![CDATA[").unwrap_or(s);
-    if let Some(inner) = s.strip_suffix("]]>") {
+    if let Some(inner) = s.strip_prefix("<![CDATA[").and_then(|t| t.strip_suffix("]]>")) {
         return inner.to_owned();
     }
     let mut out = String::with_capacity(s.len());

@@ -1,12 +1,15 @@
 //! The wasm's steps in headless Chromium (`wasm-pack test --headless --chrome`): the boundary's convention
-//! (`_step(op, fields, text)` and `_sign(fields, body)`: `"\0"`-joined fields in, one string out, failures as
-//! `"\u{1}code\0message\0retryable"`) as the wasm32 build runs it. The public API over these steps (pkg-config/*.js) is tested in tests/e2e. The expected signature is
+//! (`_step(op, fields, text)` and `_sign(fields, body)`: framed fields in (`cognito_fetch::js::join`), one
+//! marked string out: `=` and the answer, or `!` and the framed code, message, retryable) as the wasm32 build
+//! runs it, with the same fuzz as the native `tests/boundary.rs` (`fuzz/mod.rs`). The public API over these steps (pkg-config/*.js) is tested in tests/e2e. The expected signature is
 //! case `dynamodb-getitem-session-token` of `../shared/conformance/sigv4/s3-and-dynamodb-cases.json`.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use cognito_fetch::js::{sigv4, step};
+use cognito_fetch::js::{join, sigv4, step, Fields};
 use wasm_bindgen_test::*;
+
+mod fuzz;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -38,20 +41,50 @@ fn ddb_fields(datetime: &str, secret: &str) -> String {
     .join("\0")
 }
 
+/// `ddb_fields`'s fields framed, with the first field (`h`) replaced by `mode` and `expires`.
+fn framed(fields: &str, mode: &[&str]) -> String {
+    let all: Vec<&str> = fields.split('\0').collect();
+    join(&[mode, &all[mode.len()..]].concat())
+}
+
+/// `_sign`'s fields for the DynamoDB case, framed.
+fn ddb(datetime: &str, secret: &str) -> String {
+    framed(&ddb_fields(datetime, secret), &[])
+}
+
+/// `j(&[..])`: fields framed for a step.
+fn j(f: &[&str]) -> String {
+    join(f)
+}
+
+/// An answer's text; panics (fails the test) when it is a failure.
+fn ok(text: &str) -> String {
+    text.strip_prefix('=').unwrap_or_else(|| panic!("not an answer: {text:?}")).to_owned()
+}
+
+/// An answer's fields.
+fn fields(text: &str) -> Vec<String> {
+    let t = ok(text);
+    let mut f = Fields::new(&t);
+    let out = f.rest().into_iter().map(str::to_owned).collect();
+    assert!(!f.broken(), "{text:?}");
+    out
+}
+
 /// `(code, message, retryable)` of a failure text; panics (fails the test) when the text is not one.
 fn failure(text: &str) -> (String, String, bool) {
-    let rest = text.strip_prefix('\u{1}').unwrap_or_else(|| panic!("not a failure: {text:?}"));
-    let parts: Vec<&str> = rest.split('\0').collect();
-    assert_eq!(parts.len(), 3, "{text:?}");
+    let rest = text.strip_prefix('!').unwrap_or_else(|| panic!("not a failure: {text:?}"));
+    let mut f = Fields::new(rest);
+    let parts = f.rest();
+    assert!(parts.len() == 3 && !f.broken(), "{text:?}");
     (parts[0].to_owned(), parts[1].to_owned(), parts[2] == "1")
 }
 
 #[wasm_bindgen_test]
 fn sign_answers_method_url_and_headers() {
-    let out = sigv4::sign(&ddb_fields("20150830T123600Z", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), DDB_BODY.as_bytes());
-    let f: Vec<&str> = out.split('\0').collect();
+    let f = fields(&sigv4::sign(&ddb("20150830T123600Z", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), DDB_BODY.as_bytes()));
     assert_eq!(&f[..2], ["POST", "https://dynamodb.eu-west-1.amazonaws.com/"]);
-    let headers: Vec<(&str, &str)> = f[2..].chunks(2).map(|p| (p[0], p[1])).collect();
+    let headers: Vec<(&str, &str)> = f[2..].chunks(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
     let get = |n: &str| headers.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
     assert!(get("authorization").unwrap().ends_with("Signature=e384778dc2eb9ea27055bd8fed4a85805acc1d47e98d6cbf5383815a66c9d21f"));
     assert_eq!(get("x-amz-date"), Some("20150830T123600Z"));
@@ -60,75 +93,77 @@ fn sign_answers_method_url_and_headers() {
 
 #[wasm_bindgen_test]
 fn failures_are_coded_texts_without_secrets_and_the_module_keeps_working() {
-    let (code, message, retryable) = failure(&sigv4::sign(&ddb_fields("bad", "TOPSECRET"), b""));
+    let (code, message, retryable) = failure(&sigv4::sign(&ddb("bad", "TOPSECRET"), b""));
     assert_eq!(code, "InvalidDatetime");
     assert!(!message.contains("TOPSECRET") && !retryable);
-    assert_eq!(failure(&sigv4::sign(&ddb_fields("", "secret"), b"")).0, "InvalidDatetime", "no datetime");
-    assert_eq!(failure(&sigv4::sign(&ddb_fields("20150830T123600Z", ""), b"")).0, "MissingCredentials");
-    assert_eq!(failure(&sigv4::sign("q\060\0ftp:", b"")).0, "InvalidUrl");
+    assert_eq!(failure(&sigv4::sign(&ddb("", "secret"), b"")).0, "InvalidDatetime", "no datetime");
+    assert_eq!(failure(&sigv4::sign(&ddb("20150830T123600Z", ""), b"")).0, "MissingCredentials");
+    assert_eq!(failure(&sigv4::sign(&j(&["q", "60", "ftp:"]), b"")).0, "InvalidUrl");
+    assert_eq!(failure(&sigv4::sign("q\060\0ftp:", b"")).0, "InvalidArgument", "not framed: refused, not read shifted");
     assert_eq!(failure(&sigv4::sign("", b"")).0, "InvalidUrl", "no fields at all");
     for expires in ["0", "604801", "1.5", "NaN", "Infinity", "", "-5"] {
-        let presign = ddb_fields("20150830T123600Z", "secret").replacen("h\0", &format!("q\0{expires}"), 1);
+        let presign = framed(&ddb_fields("20150830T123600Z", "secret"), &["q", expires]);
         assert_eq!(failure(&sigv4::sign(&presign, b"")).0, "InvalidExpires", "{expires}");
     }
-    let presign = ddb_fields("20150830T123600Z", "secret").replacen("h\0", "q\0900", 1);
-    assert!(sigv4::sign(&presign, b"").contains("X-Amz-Expires=900"));
+    let presign = framed(&ddb_fields("20150830T123600Z", "secret"), &["q", "900"]);
+    assert!(ok(&sigv4::sign(&presign, b"")).contains("X-Amz-Expires=900"));
     // Services' errors keep their codes and say whether a retry can help.
-    assert_eq!(failure(&step("jsonError", "400\0com.amazonaws.cognito#NotAuthorizedException\0bad", "")), ("NotAuthorizedException".into(), "bad".into(), false));
-    assert_eq!(failure(&step("jsonError", "503", "")), ("ServiceError".into(), "HTTP 503".into(), true));
-    assert_eq!(step("errorCode", "403", "<Error><Code>AccessDenied</Code><Message>no</Message></Error>"), "AccessDenied\0no");
-    assert_eq!(failure(&step("s3Url", "us-east-1\0", "")).0, "InvalidArgument");
-    assert_eq!(failure(&step("upCall", "NoSuchOperation\0r\0r_p\0c", "")).0, "InvalidArgument");
+    assert_eq!(failure(&step("jsonError", &j(&["400", "com.amazonaws.cognito#NotAuthorizedException", "bad"]), "")), ("NotAuthorizedException".into(), "bad".into(), false));
+    assert_eq!(failure(&step("jsonError", &j(&["503"]), "")), ("ServiceError".into(), "HTTP 503".into(), true));
+    assert_eq!(fields(&step("errorCode", &j(&["403"]), "<Error><Code>AccessDenied</Code><Message>no</Message></Error>")), ["AccessDenied", "no"]);
+    assert_eq!(failure(&step("s3Url", &j(&["us-east-1", ""]), "")).0, "InvalidArgument");
+    assert_eq!(failure(&step("upCall", &j(&["NoSuchOperation", "r", "r_p", "c"]), "")).0, "InvalidArgument");
     assert_eq!(failure(&step("s3List", "", "not xml")).0, "InvalidResponse");
     assert_eq!(failure(&step("noSuchStep", "", "")).0, "InvalidArgument");
     // Numbers are decimal integers; anything else reads as absent.
-    assert_eq!(step("upClockOffset", "1000\0400\07", ""), "600");
-    assert_eq!(step("upClockOffset", "1.5\0400\0-7", ""), "-7");
+    assert_eq!(ok(&step("upClockOffset", &j(&["1000", "400", "7"]), "")), "600");
+    assert_eq!(ok(&step("upClockOffset", &j(&["1.5", "400", "-7"]), "")), "-7");
     // Still alive (a trap would have killed the instance).
-    assert!(sigv4::sign(&ddb_fields("20150830T123600Z", "s"), b"").starts_with("POST\0"));
+    assert_eq!(fields(&sigv4::sign(&ddb("20150830T123600Z", "s"), b""))[0], "POST");
 }
 
 #[wasm_bindgen_test]
 fn srp_start_and_claim() {
-    let start = step("srpStart", &"07".repeat(32), "");
-    let (a, big_a) = start.split_once('\0').unwrap();
+    let start = fields(&step("srpStart", &j(&[&"07".repeat(32)]), ""));
+    let (a, big_a) = (start[0].as_str(), start[1].as_str());
     assert_eq!(a, "07".repeat(32).trim_start_matches('0'), "hex without leading zeros, as SRP values are written");
     assert!(big_a.len() > 700 && big_a.bytes().all(|c| c.is_ascii_hexdigit()));
-    assert_eq!(failure(&step("srpStart", &"00".repeat(32), "")).0, "InvalidSrpParameter");
-    assert_eq!(failure(&step("srpStart", "07", "")).0, "InvalidArgument", "not 32 bytes");
-    let claim = |pool: &str, srp_b: &str| step("srpClaim", &[a, big_a, pool, "pw", "user", srp_b, "ab", "c2VjcmV0", "Tue Feb 1 03:04:05 UTC 2000"].join("\0"), "");
-    let sig = claim("eu-west-2_abc", "1234");
+    assert_eq!(failure(&step("srpStart", &j(&[&"00".repeat(32)]), "")).0, "InvalidSrpParameter");
+    assert_eq!(failure(&step("srpStart", &j(&["07"]), "")).0, "InvalidArgument", "not 32 bytes");
+    let claim = |pool: &str, srp_b: &str| step("srpClaim", &j(&[a, big_a, pool, "pw", "user", srp_b, "ab", "c2VjcmV0", "Tue Feb 1 03:04:05 UTC 2000"]), "");
+    let sig = ok(&claim("eu-west-2_abc", "1234"));
     assert_eq!(sig.len(), 44, "base64 of 32 bytes: {sig:?}");
-    assert_eq!(claim("eu-west-2_abc", "1234"), sig, "same inputs, same signature");
-    assert_ne!(claim("eu-west-2_abd", "1234"), sig);
+    assert_eq!(ok(&claim("eu-west-2_abc", "1234")), sig, "same inputs, same signature");
+    assert_ne!(ok(&claim("eu-west-2_abd", "1234")), sig);
     assert_eq!(failure(&claim("nounderscore", "1234")).0, "InvalidArgument");
     assert_eq!(failure(&claim("r_p", "0")).0, "InvalidSrpParameter");
-    assert_eq!(failure(&step("srpClaim", "zz\0", "")).0, "InvalidSrpParameter");
-    assert_eq!(step("srpClaim", &SRP_CASE.join("\0"), ""), SRP_CASE_SIGNATURE, "the published signature");
-    assert_eq!(step("srpTimestamp", "Tue, 01 Feb 2000 03:04:05 GMT", ""), "Tue Feb 1 03:04:05 UTC 2000");
-    assert_eq!(failure(&step("srpTimestamp", "949374245", "")).0, "InvalidArgument", "a date as toUTCString writes it");
+    assert_eq!(failure(&step("srpClaim", &j(&["zz", ""]), "")).0, "InvalidSrpParameter");
+    assert_eq!(ok(&step("srpClaim", &j(&SRP_CASE), "")), SRP_CASE_SIGNATURE, "the published signature");
+    assert_eq!(ok(&step("srpTimestamp", &j(&["Tue, 01 Feb 2000 03:04:05 GMT"]), "")), "Tue Feb 1 03:04:05 UTC 2000");
+    assert_eq!(failure(&step("srpTimestamp", &j(&["949374245"]), "")).0, "InvalidArgument", "a date as toUTCString writes it");
 }
 
 #[wasm_bindgen_test]
 fn dynamodb_tokens_marshall_to_attribute_values() {
-    let marshall = |flags: &str, tokens: &[&str]| step("ddbMarshall", flags, &tokens.join("\0"));
-    let tokens = ["{", "kname", "sa\u{1}0b", "kn", "n42", "ktags", "<", "sx", "sy", "]", "kraw", "bAAE=", "kbig", "x12345678901234567890", "}"];
+    let marshall = |flags: &str, tokens: &[&str]| step("ddbMarshall", &j(&[&[flags], tokens].concat()), "");
+    let tokens = ["{", "kname", "sa\0b", "kn", "n42", "ktags", "<", "sx", "sy", "]", "kraw", "bAAE=", "kbig", "x12345678901234567890", "}"];
     assert_eq!(
-        marshall("0", &tokens),
+        ok(&marshall("0", &tokens)),
         r#"{"name":{"S":"a\u0000b"},"n":{"N":"42"},"tags":{"SS":["x","y"]},"raw":{"B":"AAE="},"big":{"N":"12345678901234567890"}}"#
     );
-    assert_eq!(marshall("1", &["{", "ku", "u", "}"]), "{}", "removeUndefinedValues");
+    assert_eq!(ok(&marshall("1", &["{", "ku", "u", "}"])), "{}", "removeUndefinedValues");
     assert_eq!(failure(&marshall("0", &["{", "ku", "u", "}"])).0, "MarshallError");
     assert_eq!(failure(&marshall("0", &["{", "kn", "N9007199254740993", "}"])).0, "MarshallError", "beyond 2^53");
-    assert_eq!(marshall("8", &["{", "kn", "N9007199254740993", "}"]), r#"{"n":{"N":"9007199254740993"}}"#);
+    assert_eq!(ok(&marshall("8", &["{", "kn", "N9007199254740993", "}"])), r#"{"n":{"N":"9007199254740993"}}"#);
     assert_eq!(failure(&marshall("0", &["sx"])).0, "MarshallError", "not a map");
     assert_eq!(failure(&marshall("0", &["{", "kx", "?", "}"])).0, "MarshallError", "bad token");
     assert_eq!(failure(&marshall("0", &["{", "kx"])).0, "MarshallError", "cut off");
     let deep: Vec<&str> = ["{", "kx"].into_iter().chain(core::iter::repeat_n("[", 10_000)).collect();
     assert_eq!(failure(&marshall("0", &deep)).0, "MarshallError", "nesting is bounded: no stack overflow");
-    let kinds: Vec<String> = ["1.5", "12345678901234567890", "0.1234567890123456789", "x"].iter().map(|t| step("ddbNumber", t, "")).collect();
+    let kinds: Vec<String> = ["1.5", "12345678901234567890", "0.1234567890123456789", "x"].iter().map(|t| ok(&step("ddbNumber", &j(&[t]), ""))).collect();
     assert_eq!(kinds, ["0", "1", "2", "3"]);
-    assert_eq!([step("ddbRole", "Item\0\00", ""), step("ddbRole", "Items\0\01", ""), step("ddbRole", "TableName\0\00", "")], ["1", "2", "0"]);
+    let role = |f: &[&str]| ok(&step("ddbRole", &j(f), ""));
+    assert_eq!([role(&["Item", "", "0"]), role(&["Items", "", "1"]), role(&["TableName", "", "0"])], ["1", "2", "0"]);
 }
 
 /// Calls a raw export the way `pkg-config/wasm.js` does: each input copied into `_alloc`'d memory, the answer read
@@ -137,7 +172,7 @@ fn raw(inputs: &[&[u8]], call: impl FnOnce(&[(*mut u8, usize)]) -> *const u8) ->
     let given: Vec<(*mut u8, usize)> = inputs
         .iter()
         .map(|b| {
-            let p = cognito_fetch::js::_alloc(b.len());
+            let p = cognito_fetch::js::exports::_alloc(b.len());
             assert!(!p.is_null());
             // SAFETY: `_alloc` gave `b.len()` bytes at `p`.
             unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), p, b.len()) };
@@ -146,33 +181,62 @@ fn raw(inputs: &[&[u8]], call: impl FnOnce(&[(*mut u8, usize)]) -> *const u8) ->
         .collect();
     let ptr = call(&given);
     // SAFETY: `_answer_len` points at the last answer's length.
-    let len = unsafe { *cognito_fetch::js::_answer_len() };
+    let len = unsafe { *cognito_fetch::js::exports::_answer_len() };
     // SAFETY: the answer slot holds `len` bytes of UTF-8 at `ptr` until the next call.
     String::from_utf8(unsafe { core::slice::from_raw_parts(ptr, len) }.to_vec()).unwrap()
 }
 
 #[wasm_bindgen_test]
 fn raw_exports_take_their_inputs_and_answer_from_the_slot() {
-    use cognito_fetch::js::{_alloc, _step};
+    use cognito_fetch::js::exports::{_alloc, _free, _sign, _step};
     // SAFETY (each call below): the pointers are fresh from `_alloc` of their lengths, or null.
     let step_raw = |op: &str, fields: &str, text: &str| raw(&[op.as_bytes(), fields.as_bytes(), text.as_bytes()], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, g[2].0, g[2].1) });
-    assert_eq!(step_raw("upClockOffset", "1000\0400\07", ""), "600");
+    assert_eq!(ok(&step_raw("upClockOffset", &j(&["1000", "400", "7"]), "")), "600");
     // Multi-byte text both ways, and an empty input.
-    assert_eq!(step_raw("query", "k\0é ü", ""), "k=%C3%A9%20%C3%BC");
+    assert_eq!(ok(&step_raw("query", &j(&["k", "é ü"]), "")), "k=%C3%A9%20%C3%BC");
     assert_eq!(failure(&step_raw("", "", "")).0, "InvalidArgument");
-    let sig = raw(&[ddb_fields("20150830T123600Z", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").as_bytes(), DDB_BODY.as_bytes()], |g| unsafe { sigv4::_sign(g[0].0, g[0].1, g[1].0, g[1].1) });
+    let sig = raw(&[ddb("20150830T123600Z", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").as_bytes(), DDB_BODY.as_bytes()], |g| unsafe { _sign(g[0].0, g[0].1, g[1].0, g[1].1) });
     assert!(sig.contains("Signature=e384778dc2eb9ea27055bd8fed4a85805acc1d47e98d6cbf5383815a66c9d21f"), "{sig}");
+    // Bytes that are not UTF-8 are refused with a coded answer, not trusted.
+    for bad in [&b"\xff"[..], b"\xc3", b"\xed\xa0\x80", b"1:\xc0\x80"] {
+        let r = raw(&[b"query", bad, b""], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, g[2].0, g[2].1) });
+        assert_eq!(failure(&r).0, "InvalidArgument", "{bad:?}");
+        let r = raw(&[b"sha256Hex", b"", bad], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, g[2].0, g[2].1) });
+        assert_eq!(failure(&r).0, "InvalidArgument", "{bad:?} as the long text");
+        let r = raw(&[bad, b""], |g| unsafe { _sign(g[0].0, g[0].1, g[1].0, g[1].1) });
+        assert_eq!(failure(&r).0, "InvalidArgument", "{bad:?} to _sign");
+    }
     // An input `_alloc` could not place (null) is refused with a coded answer; the others are freed.
-    let oom = raw(&[b"query", b"k\0v"], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, core::ptr::null_mut(), 10) });
+    let oom = raw(&[b"query", b"1:k1:v"], |g| unsafe { _step(g[0].0, g[0].1, g[1].0, g[1].1, core::ptr::null_mut(), 10) });
     assert_eq!(failure(&oom).0, "OutOfMemory");
     assert!(_alloc(usize::MAX).is_null(), "too large: null, not a trap");
     // Memory given back unused (wasm.js does this when a text is longer in UTF-8 than in UTF-16 units).
     for _ in 0..2000 {
         // SAFETY: fresh from `_alloc(64)`.
-        unsafe { cognito_fetch::js::_free(_alloc(64), 64) };
+        unsafe { _free(_alloc(64), 64) };
     }
     // Many calls: inputs are freed, the module keeps working.
     for _ in 0..2000 {
-        assert_eq!(step_raw("upClockOffset", "5\00\00", &"x".repeat(4096)), "5");
+        assert_eq!(ok(&step_raw("upClockOffset", &j(&["5", "0", "0"]), &"x".repeat(4096))), "5");
     }
+}
+
+#[wasm_bindgen_test]
+fn hostile_answers_give_exact_values_or_coded_errors() {
+    fuzz::hostile_answers();
+}
+
+#[wasm_bindgen_test]
+fn framing_round_trips_2000_random_lists() {
+    assert_eq!(fuzz::framing_round_trips(2000, 5), 2000);
+}
+
+#[wasm_bindgen_test]
+fn random_listings_500_read_back_exactly() {
+    assert_eq!(fuzz::random_listings(500, 13), 500);
+}
+
+#[wasm_bindgen_test]
+fn fuzz_every_step_with_1000_random_inputs() {
+    assert_eq!(fuzz::every_step(1000, 0x5eed_0001), 1000 * (fuzz::steps().len() + 1));
 }

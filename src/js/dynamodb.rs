@@ -8,9 +8,11 @@ use crate::error::Result;
 use crate::prelude::*;
 
 /// `ddbMarshall`: flags (removeUndefinedValues 1, convertEmptyValues 2, convertClassInstanceToMap 4,
-/// allowImpreciseNumbers 8); `text` a map's token stream. The JSON of its map of AttributeValues.
-pub fn marshall(f: &mut Fields, tokens: &str) -> Result<String> {
-    ddb::marshall_map(tokens, Options::from_flags(f.int().unwrap_or(0)))
+/// allowImpreciseNumbers 8), then a map's token stream, one token a field. The JSON of its map of
+/// AttributeValues.
+pub fn marshall(f: &mut Fields) -> Result<String> {
+    let options = Options::from_flags(f.int().unwrap_or(0));
+    ddb::marshall_map(&f.rest(), options)
 }
 
 /// `ddbNumber`: an `N` text. How it reads back ([`ddb::number_kind`]): `"0"` a JS number, `"1"` a bigint, `"2"`

@@ -1,24 +1,29 @@
-//! The wasm/JS boundary, the only code compiled for the browser alone. The JS layer (`pkg-config/*.js`) reads
-//! the caller's options, does the browser I/O (fetch, storage, locks, events, `URL`, `crypto.getRandomValues`)
-//! and calls the synchronous protocol steps exported here. One convention keeps the glue on both sides small:
+//! The wasm/JS boundary. The JS layer (`pkg-config/*.js`) reads the caller's options, does the browser I/O
+//! (fetch, storage, locks, events, `URL`, `crypto.getRandomValues`) and calls the synchronous protocol steps
+//! exported here. One convention keeps the glue on both sides small:
 //!
 //! - two steps: [`step`] (every step, by name) and [`sigv4::sign`] (which also takes the body's bytes);
-//! - in: fields joined with `"\0"` (see [`Fields`]; numbers as decimal integers, flags as `"1"` / `"0"` / `""`),
-//!   plus one long text passed whole; no JS objects;
-//! - out: one `String`: fields joined with `"\0"`, or JSON text for nested answers; a failure is the text
-//!   `"\u{1}code\0message\0retryable"` ([`answer`]), which the JS layer throws as a coded `Error`.
+//! - in: framed fields (see [`Fields`]: each field's length, `:`, the field; numbers as decimal integers, flags
+//!   as `"1"` / `"0"` / `""`), plus one long text passed whole; no JS objects;
+//! - out: one `String`, marked ([`answer`]): [`OK`] then framed fields ([`join`]) or one text (a URL, JSON for
+//!   nested answers), or [`FAILED`] then the fields code, message, retryable ([`failure`]), which the JS layer
+//!   throws as a coded `Error`.
 //!
-//! The exports are plain wasm functions over linear memory, and `pkg-config/wasm.js` (40 lines) is their JS side:
-//! [`_alloc`] gives memory for each input, which the step then takes over and frees ([`_free`] gives it back
-//! unused); the answer stays in one slot ([`give`]) until the next step, and JS reads it at the pointer returned,
-//! with the length stored at [`_answer_len`]'s address (no `i64`, which JS would read as a slower BigInt). Strings only
-//! cross, so wasm-bindgen's generated glue and externref table (0.9 KiB gzip more) are not needed; it stays
-//! the test harness (`wasm-pack test`, `tests/web.rs`).
+//! Framing and marks are written and read in one place on each side (here: [`Fields`], [`join`],
+//! [`join_pairs`], [`failure`], [`answer`]; in `pkg-config/io.js`: `join`, `fields`, `ok`, `failure`), so any
+//! text (NUL, U+0001, `:`, non-BMP characters; a lone surrogate arrives as U+FFFD, see [`Fields`]) crosses
+//! exactly, and a service's answer cannot shift the fields after it.
+//!
+//! The steps compile on every target, so `cargo test` runs them natively (`tests/boundary.rs` fuzzes them);
+//! the wasm's exports over linear memory (`_alloc`, `_step`, `_sign` ...) are [`exports`], wasm32 only, with
+//! `pkg-config/wasm.js` as their JS side.
 //!
 //! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`dynamodb`] (attribute values), and [`wire`]:
 //! the user-pool, identity-pool, retry and S3 steps.
 
 pub mod dynamodb;
+#[cfg(target_arch = "wasm32")]
+pub mod exports;
 pub mod sigv4;
 pub mod srp;
 pub mod wire;
@@ -27,108 +32,17 @@ use crate::cat;
 use crate::error::{code, Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use core::cell::{Cell, RefCell};
 
-/// Memory for an input of `len` bytes, which the JS side fills (UTF-8 text, or a body's bytes) and passes to
-/// [`_step`] or [`_sign`], which take it over. Null when there is no memory left: the JS side then passes the null
-/// pointer on, and the step answers `OutOfMemory` (nothing traps).
-#[no_mangle]
-pub extern "C" fn _alloc(len: usize) -> *mut u8 {
-    if len == 0 {
-        return core::ptr::NonNull::dangling().as_ptr();
-    }
-    match core::alloc::Layout::array::<u8>(len) {
-        // SAFETY: the layout's size is not zero.
-        Ok(layout) => unsafe { alloc::alloc::alloc(layout) },
-        Err(_) => core::ptr::null_mut(),
-    }
-}
-
-/// An input given by [`_alloc`]'s pointer and its length, now owned here (`None` when `_alloc` had failed).
-///
-/// # Safety
-/// `ptr` is from `_alloc(len)` (or null), not taken before.
-pub(crate) unsafe fn take(ptr: *mut u8, len: usize) -> Option<Vec<u8>> {
-    // SAFETY: `_alloc` allocated `len` bytes with the layout of a `Vec<u8>` of capacity `len` (or gave a
-    // dangling pointer for 0, which a `Vec` of capacity 0 never frees).
-    (!ptr.is_null()).then(|| unsafe { Vec::from_raw_parts(ptr, len, len) })
-}
-
-/// Gives back memory from [`_alloc`] that was not passed to a step (the JS side found the text longer in UTF-8
-/// than its length in UTF-16 units, and allocates again).
-///
-/// # Safety
-/// As [`take`].
-#[no_mangle]
-pub unsafe extern "C" fn _free(ptr: *mut u8, len: usize) {
-    // SAFETY: the caller's contract.
-    drop(unsafe { take(ptr, len) });
-}
-
-/// An input as text (`None` when `_alloc` had failed).
-///
-/// # Safety
-/// As [`take`], and the bytes are UTF-8: `pkg-config/wasm.js` writes only `TextEncoder` output, which always is
-/// (wasm-bindgen's glue makes the same promise for every `&str`). Checking it again here would cost 0.4 KiB gzip
-/// of wasm (`core::str::from_utf8`).
-pub(crate) unsafe fn take_text(ptr: *mut u8, len: usize) -> Option<String> {
-    // SAFETY: as `take`; UTF-8 by the caller's contract.
-    unsafe { take(ptr, len) }.map(|v| unsafe { String::from_utf8_unchecked(v) })
-}
-
-/// The last answer and its length in bytes, kept until the next step replaces them (the JS side has read them by
-/// then).
-struct Answer {
-    text: RefCell<String>,
-    len: Cell<usize>,
-}
-// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; the slot is never shared.
-unsafe impl Sync for Answer {}
-static ANSWER: Answer = Answer { text: RefCell::new(String::new()), len: Cell::new(0) };
-
-/// Where the last answer's length is stored: JS asks once and reads it there after each step.
-#[no_mangle]
-pub extern "C" fn _answer_len() -> *const usize {
-    ANSWER.len.as_ptr()
-}
-
-/// Keeps `text` as the answer: its pointer is returned, its length stored at [`_answer_len`].
-pub(crate) fn give(text: String) -> *const u8 {
-    let ptr = text.as_ptr();
-    ANSWER.len.set(text.len());
-    match ANSWER.text.try_borrow_mut() {
-        Ok(mut slot) => *slot = text,
-        // Not reachable (steps do not call steps); the text is then left allocated rather than freed under JS.
-        Err(_) => core::mem::forget(text),
-    }
-    ptr
-}
-
-/// The answer when an input could not be given memory.
-pub(crate) fn out_of_memory() -> *const u8 {
-    give(failure(&Error::new("OutOfMemory", "the wasm has no memory left for this input")))
-}
-
-/// [`step`] over [`_alloc`]'d inputs: each pointer with its length in bytes.
-///
-/// # Safety
-/// Each pointer is from `_alloc` of its length (or null), filled with UTF-8 (see [`take_text`]), and not passed
-/// before.
-#[no_mangle]
-pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input_len: usize, text: *mut u8, text_len: usize) -> *const u8 {
-    // SAFETY: the caller's contract.
-    match unsafe { (take_text(op, op_len), take_text(input, input_len), take_text(text, text_len)) } {
-        (Some(op), Some(input), Some(text)) => give(step(&op, &input, &text)),
-        _ => out_of_memory(),
-    }
-}
+// The answer slot and the signing-key cache are statics that assume one thread (see `exports`).
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!("the wasm/JS boundary keeps its answer and key cache in statics for one thread: build without the atomics feature");
 
 /// The JS layer's one call for every step but signing ([`sigv4::sign`] takes bytes): `op` names the step (each
 /// is documented at its function, under that name), `input` its fields, `text` a service's answer or another long
 /// text, passed whole (it may hold anything, `"\0"` included).
 pub fn step(op: &str, input: &str, text: &str) -> String {
     let f = &mut Fields::new(input);
-    answer(match op {
+    let r = match op {
         "retry" => wire::retry_decision(f),
         "idempotent" => wire::idempotent(f),
         "isS3" => wire::is_s3(f),
@@ -166,24 +80,59 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "srpStart" => srp::srp_start(f),
         "srpClaim" => srp::srp_claim(f),
         "srpTimestamp" => srp::srp_timestamp(f),
-        "ddbMarshall" => dynamodb::marshall(f, text),
+        "ddbMarshall" => dynamodb::marshall(f),
         "ddbNumber" => dynamodb::number(f),
         "ddbRole" => dynamodb::role(f),
         _ => Err(invalid("unknown step")),
-    })
+    };
+    answer(if f.broken() { Err(not_framed()) } else { r })
 }
 
-/// The fields of one `"\0"`-joined input, read in order; a field past the end reads as `""`.
-pub struct Fields<'a>(core::str::Split<'a, char>);
+/// The fields of one framed input, read in order; a field past the end reads as `""`. The framing (written by
+/// [`join`] here and by `join` in `pkg-config/io.js`) is each field's length, in UTF-16 code units as JS counts
+/// it, in decimal, then `:`, then the field: `"3:abc0:2:é!"` is `abc`, ``, `é!`. Nothing inside a field is
+/// special, so any text crosses intact (`"\0"`, `"\u{1}"`, `:`, digits, non-BMP characters). A lone
+/// surrogate, which JS strings may hold and UTF-8 cannot, arrives as U+FFFD: the wasm's input is UTF-8 from
+/// `TextEncoder`, which replaces it (WebIDL's USVString rule, as `fetch`, `URL` and `TextEncoder` send such a
+/// string anyway); U+FFFD is one code unit too, so the fields after it keep their place. Text that is not this
+/// framing (only a bug could send it) makes the step fail with `InvalidArgument` ([`Fields::broken`]), never
+/// shifts fields.
+pub struct Fields<'a> {
+    rest: &'a str,
+    broken: bool,
+}
 
 impl<'a> Fields<'a> {
     pub fn new(input: &'a str) -> Fields<'a> {
-        Fields(input.split('\0'))
+        Fields { rest: input, broken: false }
+    }
+
+    /// Whether the input was not framed text (its fields then read as `""` from the fault on).
+    pub fn broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Whether every field has been read.
+    pub fn is_empty(&self) -> bool {
+        self.rest.is_empty()
     }
 
     /// The next field (`""` when there is none).
     pub fn str(&mut self) -> &'a str {
-        self.0.next().unwrap_or("")
+        if self.rest.is_empty() {
+            return "";
+        }
+        match split_field(self.rest) {
+            Some((field, rest)) => {
+                self.rest = rest;
+                field
+            }
+            None => {
+                self.broken = true;
+                self.rest = "";
+                ""
+            }
+        }
     }
 
     /// The next field, `None` when it is empty (the JS layer sends `""` for an absent option).
@@ -215,6 +164,18 @@ impl<'a> Fields<'a> {
         let n = self.int().unwrap_or(0).max(0);
         let mut out = Vec::new();
         for _ in 0..n {
+            if self.rest.is_empty() {
+                break; // a count beyond the fields sent: the rest read as "" anyway
+            }
+            out.push(self.str());
+        }
+        out
+    }
+
+    /// The remaining fields.
+    pub fn rest(&mut self) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        while !self.rest.is_empty() {
             out.push(self.str());
         }
         out
@@ -222,12 +183,45 @@ impl<'a> Fields<'a> {
 
     /// The remaining fields as name/value pairs.
     pub fn pairs(&mut self) -> Vec<(&'a str, &'a str)> {
-        let mut rest = Vec::new();
-        for field in self.0.by_ref() {
-            rest.push(field);
-        }
-        pairs_of(&rest)
+        pairs_of(&self.rest())
     }
+}
+
+/// The first field of framed text and the text after it; `None` when it is not framed.
+fn split_field(t: &str) -> Option<(&str, &str)> {
+    let colon = t.bytes().position(|b| b == b':')?;
+    let (digits, rest) = t.split_at_checked(colon)?;
+    let rest = rest.get(1..)?;
+    if digits.len() > 10 {
+        return None;
+    }
+    let units = usize::try_from(crate::parse_int(digits, 10)?).ok()?;
+    // The byte where `units` UTF-16 code units end (a boundary between characters, or not framed).
+    let mut counted = 0;
+    let mut end = rest.len();
+    for (i, c) in rest.char_indices() {
+        if counted >= units {
+            end = i;
+            break;
+        }
+        counted += c.len_utf16();
+    }
+    if counted != units {
+        return None;
+    }
+    rest.split_at_checked(end)
+}
+
+/// The length of `s` in UTF-16 code units (JS's `length`).
+fn units(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Appends `field`, framed, to `out`.
+fn push_field(out: &mut String, field: &str) {
+    out.push_str(&crate::decimal(units(field) as u64, 1));
+    out.push(':');
+    out.push_str(field);
 }
 
 /// A pair list (as [`Fields::list`] reads it) as name/value pairs.
@@ -256,14 +250,12 @@ pub fn yes(b: bool) -> String {
     String::from(if b { "1" } else { "" })
 }
 
-/// Fields joined for the JS layer.
+/// Fields framed for the JS layer (see [`Fields`]; `fields` in `pkg-config/io.js` reads them). Two joined
+/// texts one after the other are the join of all their fields.
 pub fn join(parts: &[&str]) -> String {
     let mut out = String::new();
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push('\0');
-        }
-        out.push_str(p);
+    for p in parts {
+        push_field(&mut out, p);
     }
     out
 }
@@ -271,27 +263,46 @@ pub fn join(parts: &[&str]) -> String {
 /// Name/value pairs flattened and joined for the JS layer.
 pub fn join_pairs<'p>(pairs: impl IntoIterator<Item = &'p (String, String)>) -> String {
     let mut out = String::new();
-    let mut first = true;
     for (k, v) in pairs {
-        if !first {
-            out.push('\0');
-        }
-        first = false;
-        out.push_str(k);
-        out.push('\0');
-        out.push_str(v);
+        push_field(&mut out, k);
+        push_field(&mut out, v);
     }
     out
 }
 
-/// The text of a failure: `"\u{1}code\0message\0retryable"` (retryable `"1"` or `""`).
+/// The mark before every answer's text: [`OK`] an answer, [`FAILED`] a failure. JS's `ok` / `failure`
+/// (`pkg-config/io.js`) read it, so no answer text, whatever it holds, can pass for a failure or the reverse.
+pub const OK: char = '=';
+pub const FAILED: char = '!';
+
+/// The text of a failure: [`FAILED`], then the fields code, message, retryable (`"1"` or `""`).
 pub fn failure(e: &Error) -> String {
-    cat(&["\u{1}", &e.code, "\0", &e.message, "\0", if e.retryable { "1" } else { "" }])
+    let mut out = String::from(FAILED);
+    out.push_str(&join(&[&e.code, &e.message, if e.retryable { "1" } else { "" }]));
+    out
 }
 
-/// A step's answer for the JS layer: the text, or the failure's.
+/// A step's answer for the JS layer: [`OK`] and the text, or the failure's text.
 pub fn answer(r: Result<String>) -> String {
-    r.unwrap_or_else(|e| failure(&e))
+    match r {
+        Ok(text) => {
+            let mut out = String::with_capacity(text.len() + 1);
+            out.push(OK);
+            out.push_str(&text);
+            out
+        }
+        Err(e) => failure(&e),
+    }
+}
+
+/// The failure of input that is not framed text (see [`Fields`]).
+pub(crate) fn not_framed() -> Error {
+    invalid("the step's fields are not framed text")
+}
+
+/// Wipes a text that held secrets before its memory is given back (`zeroize`: the writes are kept).
+pub(crate) fn wipe(text: String) {
+    crate::srp::wipe(&mut text.into_bytes());
 }
 
 pub(crate) fn invalid(what: impl Into<alloc::borrow::Cow<'static, str>>) -> Error {

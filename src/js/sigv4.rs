@@ -10,20 +10,32 @@ use crate::sigv4::signing_key::SigningKeyCache;
 use crate::sigv4::time::AmzDate;
 use crate::sigv4::{self, is_s3, Credentials, Payload, Request, Scope, Settings};
 use crate::url::Url;
+#[cfg(target_arch = "wasm32")]
 use core::cell::RefCell;
 
 /// Derived signing keys, reused across calls (one HMAC chain per credentials, day, region and service).
+#[cfg(target_arch = "wasm32")]
 struct KeyCache(RefCell<SigningKeyCache>);
-// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; the cache is never shared.
+// SAFETY: wasm32-unknown-unknown without the atomics feature (refused in `super`) runs one thread; the cache is
+// never shared.
+#[cfg(target_arch = "wasm32")]
 unsafe impl Sync for KeyCache {}
+#[cfg(target_arch = "wasm32")]
 static SIGNING_KEYS: KeyCache = KeyCache(RefCell::new(SigningKeyCache::new()));
 
 /// Runs `f` with the shared cache (or a fresh one if it is somehow in use).
+#[cfg(target_arch = "wasm32")]
 fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
     match SIGNING_KEYS.0.try_borrow_mut() {
         Ok(mut cache) => f(&mut cache),
         Err(_) => f(&mut SigningKeyCache::new()),
     }
+}
+
+/// Natively (tests, which run on many threads) each signature derives its key afresh.
+#[cfg(not(target_arch = "wasm32"))]
+fn with_keys<T>(f: impl FnOnce(&mut SigningKeyCache) -> T) -> T {
+    f(&mut SigningKeyCache::new())
 }
 
 /// An absolute http(s) URL from the browser's own parser (`new URL()`), whose `pathname` and `search` are
@@ -44,11 +56,10 @@ pub(crate) fn read_url<'a>(f: &mut Fields<'a>) -> Result<Url<'a>> {
     Ok(Url { scheme, authority, host, path, query })
 }
 
-fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
-    let mut f = Fields::new(input);
+fn sign_inner(f: &mut Fields, body: &[u8]) -> Result<String> {
     let presigning = f.str() == "q";
     let expires_in = f.int();
-    let url = read_url(&mut f)?;
+    let url = read_url(f)?;
     let inferred = endpoint::infer(url.host);
     let service = match f.opt() {
         Some(s) => s,
@@ -100,7 +111,9 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
     if presigning {
         return Ok(signed.url);
     }
-    Ok(cat(&[&join(&[&method.to_ascii_uppercase(), &signed.url]), "\0", &join_pairs(&signed.headers)]))
+    let mut out = join(&[&method.to_ascii_uppercase(), &signed.url]);
+    out.push_str(&join_pairs(&signed.headers)); // two joins in a row: the join of all their fields
+    Ok(out)
 }
 
 /// Signs a request (the one step besides [`super::step`]: it takes the body's bytes). `input`: `"h"` (an
@@ -108,20 +121,9 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
 /// ([`read_url`]), service, region, datetime (the JS layer gives the current time when the caller gave none), the flags
 /// normalizePath, doubleEncodePath, signSessionToken, signPayloadHeader, unsignedPayload, then accessKeyId,
 /// secretAccessKey, sessionToken, method, `"1"` for a Blob/stream body, and the header name/value pairs.
-/// Answer: `method\0url\0name\0value...`, or the presigned URL.
+/// Answer: the fields method, url, then header name/value pairs; or the presigned URL.
 pub fn sign(input: &str, body: &[u8]) -> String {
-    answer(sign_inner(input, body))
-}
-
-/// [`sign`] over [`super::_alloc`]'d inputs (as [`super::_step`]).
-///
-/// # Safety
-/// Each pointer is from `_alloc` of its length (or null), `input` filled with UTF-8, and not passed before.
-#[no_mangle]
-pub unsafe extern "C" fn _sign(input: *mut u8, input_len: usize, body: *mut u8, body_len: usize) -> *const u8 {
-    // SAFETY: the caller's contract.
-    match unsafe { (super::take_text(input, input_len), super::take(body, body_len)) } {
-        (Some(input), Some(body)) => super::give(sign(&input, &body)),
-        _ => super::out_of_memory(),
-    }
+    let f = &mut Fields::new(input);
+    let r = sign_inner(f, body);
+    answer(if f.broken() { Err(super::not_framed()) } else { r })
 }

@@ -6,21 +6,29 @@ use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::srp;
 
-/// `srpStart`: 32 random bytes as hex (the private value). `a\0SRP_A`, both hex: the JS layer keeps `a` in a
+/// `srpStart`: 32 random bytes as hex (the private value). The fields `a`, `SRP_A`, both hex: the JS layer keeps `a` in a
 /// private field and hands it back to [`srp_claim`].
 pub fn srp_start(f: &mut Fields) -> Result<String> {
     let random = srp::from_hex(f.str()).filter(|r| r.len() == 32).ok_or_else(|| super::invalid("srpStart takes 32 random bytes as hex"))?;
-    let session = srp::Session::start(&random)?;
-    Ok(join(&[&srp::to_hex(&random), &session.srp_a()]))
+    let mut random = random;
+    let session = srp::Session::start(&random);
+    let mut a_hex = srp::to_hex(&random);
+    srp::wipe(&mut random);
+    let answer = session.map(|session| join(&[&a_hex, &session.srp_a()]));
+    super::wipe(core::mem::take(&mut a_hex));
+    answer
 }
 
 /// `srpClaim`: `a`, `SRP_A` (from [`srp_start`]), userPoolId, password, USER_ID_FOR_SRP, SRP_B, SALT,
-/// SECRET_BLOCK, TIMESTAMP. PASSWORD_CLAIM_SIGNATURE.
+/// SECRET_BLOCK, TIMESTAMP. PASSWORD_CLAIM_SIGNATURE. (The fields themselves, password included, are wiped by
+/// `exports::_step` after the step.)
 pub fn srp_claim(f: &mut Fields) -> Result<String> {
     let bad = || Error::new(srp::INVALID_SRP, "the SRP session is not one this library started");
-    let a = srp::from_hex(f.str()).ok_or_else(bad)?;
-    let big_a = srp::from_hex(f.str()).ok_or_else(bad)?;
-    let session = srp::Session::resume(&a, &big_a)?;
+    let mut a = srp::from_hex(f.str()).ok_or_else(bad)?;
+    let big_a = srp::from_hex(f.str()).ok_or_else(bad);
+    let session = big_a.and_then(|big_a| srp::Session::resume(&a, &big_a));
+    srp::wipe(&mut a); // the session holds its own copy, wiped when it is dropped
+    let session = session?;
     let pool_name = crate::user_pool::pool_name(f.str())?;
     let password = f.str();
     let user_id = f.str();

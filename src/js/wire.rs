@@ -78,7 +78,7 @@ pub fn json_error_step(f: &mut Fields) -> Result<String> {
     Err(json_error(status, f.str(), f.str()))
 }
 
-/// `errorCode`: status, kind, message; `text` the answer's body. `code\0message` of a failed answer: S3/STS
+/// `errorCode`: status, kind, message; `text` the answer's body. The fields code, message of a failed answer: S3/STS
 /// XML `<Code>` and `<Message>` when the body is XML, otherwise the JSON fields the JS layer read.
 pub fn error_code(f: &mut Fields, text: &str) -> Result<String> {
     let status = f.int().unwrap_or(0) as u16;
@@ -89,7 +89,7 @@ pub fn error_code(f: &mut Fields, text: &str) -> Result<String> {
     Ok(join(&[&e.code, &e.message]))
 }
 
-/// `endpoint`: the URL's six fields ([`read_url`]). `host\0service\0region`, service and region as standard
+/// `endpoint`: the URL's six fields ([`read_url`]). The fields host, service, region: service and region as standard
 /// AWS host names tell them (`""` when they do not).
 pub fn endpoint_of(f: &mut Fields) -> Result<String> {
     let u = read_url(f)?;
@@ -139,10 +139,9 @@ pub fn s3_list(text: &str) -> Result<String> {
     out.extend(page.common_prefixes.iter().map(String::as_str));
     let mut text = join(&out);
     for o in &page.contents {
-        for field in [o.key.as_str(), &decimal(o.size, 1), &o.etag, &o.last_modified, o.storage_class.as_deref().unwrap_or("")] {
-            text.push('\0');
-            text.push_str(field);
-        }
+        let size = decimal(o.size, 1);
+        // Two joins in a row are the join of all their fields.
+        text.push_str(&join(&[&o.key, &size, &o.etag, &o.last_modified, o.storage_class.as_deref().unwrap_or("")]));
     }
     Ok(text)
 }
@@ -153,18 +152,13 @@ pub fn s3_error(f: &mut Fields, text: &str) -> Result<String> {
 }
 
 /// `s3Parts`: total bytes, part size (empty: the default; raised to S3's minimum). The byte ranges of a
-/// multipart upload: `start0\0end0\0start1\0end1...`.
+/// multipart upload: the fields start0, end0, start1, end1 ...
 pub fn s3_parts(f: &mut Fields) -> Result<String> {
     let total = count(f).unwrap_or(0);
     let size = count(f).unwrap_or(s3::DEFAULT_PART_SIZE);
     let mut out = String::new();
     for &(start, end) in &s3::plan_parts(total, size.max(s3::MIN_PART_SIZE)) {
-        if !out.is_empty() {
-            out.push('\0');
-        }
-        out.push_str(&decimal(start, 1));
-        out.push('\0');
-        out.push_str(&decimal(end, 1));
+        out.push_str(&join(&[&decimal(start, 1), &decimal(end, 1)]));
     }
     Ok(out)
 }
@@ -176,13 +170,8 @@ pub fn s3_upload_id(text: &str) -> Result<String> {
 
 /// `s3CompleteBody`: the parts' ETags, in part order. CompleteMultipartUpload's body.
 pub fn s3_complete_body(f: &mut Fields) -> Result<String> {
-    let mut parts: Vec<(u32, String)> = Vec::new();
-    loop {
-        match f.opt() {
-            Some(etag) => parts.push((parts.len() as u32 + 1, etag.to_owned())),
-            None => return Ok(s3::complete_body(&parts)),
-        }
-    }
+    let parts: Vec<(u32, String)> = f.rest().into_iter().zip(1..).map(|(etag, n)| (n, etag.to_owned())).collect();
+    Ok(s3::complete_body(&parts))
 }
 
 /// `s3Completed`: `text` CompleteMultipartUpload's answer (which can be an error inside a 200). The ETag.
@@ -193,7 +182,7 @@ pub fn s3_completed(text: &str) -> Result<String> {
 // --- Identity pools (the JS layer's IdentityPool, pkg-config/identity-pool.js) ------------------------------
 
 /// `ipConfig`: region, identityPoolId, endpoint, stsEndpoint. After checking the region and the pool id:
-/// `endpoint\0stsEndpoint\0identityKey\0credentialsKey`.
+/// the fields endpoint, stsEndpoint, identityKey, credentialsKey.
 pub fn ip_config(f: &mut Fields) -> Result<String> {
     let mut cfg = PoolConfig::new(f.str(), f.str())?;
     cfg.endpoint = f.opt();
@@ -202,7 +191,7 @@ pub fn ip_config(f: &mut Fields) -> Result<String> {
 }
 
 /// `ipCall`: region, identityPoolId, operation, identity id (unused by GetId), then the `Logins`
-/// provider/token pairs. `X-Amz-Target\0JSON body` of GetId, GetCredentialsForIdentity or GetOpenIdToken.
+/// provider/token pairs. The fields X-Amz-Target, JSON body of GetId, GetCredentialsForIdentity or GetOpenIdToken.
 pub fn ip_call(f: &mut Fields) -> Result<String> {
     let cfg = PoolConfig::new(f.str(), f.str())?;
     let (operation, id) = (f.str(), f.str());
@@ -228,7 +217,7 @@ pub fn sts_form(f: &mut Fields, token: &str) -> Result<String> {
     Ok(ip::assume_role_with_web_identity(role, "cognito-fetch", token, duration))
 }
 
-/// `stsAnswer`: status; `text` the answer. `accessKeyId\0secretAccessKey\0sessionToken\0expiration` (Unix
+/// `stsAnswer`: status; `text` the answer. the fields accessKeyId, secretAccessKey, sessionToken, expiration (Unix
 /// seconds), or STS's coded error.
 pub fn sts_answer(f: &mut Fields, text: &str) -> Result<String> {
     let c = ip::read_sts_answer(f.int().unwrap_or(0) as u16, text)?;
@@ -273,7 +262,7 @@ pub fn sha256_hex(text: &str) -> Result<String> {
 
 // --- User pools (the JS layer's UserPool, pkg-config/user-pool.js) -----------------------------------------
 
-/// `upConfig`: region, userPoolId, clientId. After checking them: `default endpoint\0storage key`.
+/// `upConfig`: region, userPoolId, clientId. After checking them: the fields default endpoint, storage key.
 pub fn up_config(f: &mut Fields) -> Result<String> {
     let cfg = UpConfig::new(f.str(), f.str(), f.str())?;
     Ok(join(&[&cfg.endpoint(), &cfg.storage_key()]))
@@ -282,7 +271,7 @@ pub fn up_config(f: &mut Fields) -> Result<String> {
 /// `upCall`: operation, region, userPoolId, clientId, clientSecret (or ""), then four lists (each its length
 /// first): the operation's strings in the order below ("" for an absent optional one), and three name/value
 /// maps (signUp: attributes, validation data, metadata; otherwise the first is the metadata or attributes).
-/// `X-Amz-Target\0JSON body` of one Cognito user-pool call.
+/// The fields X-Amz-Target, JSON body of one Cognito user-pool call.
 pub fn up_call(f: &mut Fields) -> Result<String> {
     let operation = f.str();
     let mut cfg = UpConfig::new(f.str(), f.str(), f.str())?;

@@ -73,12 +73,17 @@ pub fn fold_value(value: &str) -> String {
 }
 
 /// Headers merged by lowercase name (values of a repeated name joined with `,`, in order), values folded, in
-/// the order their names first appear. Rejects names that are not HTTP tokens.
+/// the order their names first appear. Rejects names that are not HTTP tokens, and values holding NUL, which
+/// no HTTP field value can (RFC 9110 section 5.5; `fetch` refuses them too): signing one would give a request
+/// that cannot be sent.
 pub fn merge_headers(headers: &[(&str, &str)]) -> Result<Vec<(String, String)>> {
     let mut merged: Vec<(String, String)> = Vec::new();
     for &(name, value) in headers {
         if !is_token(name) {
             return Err(Error::new(code::INVALID_HEADER, cat(&["\"", name, "\" is not a valid header name"])));
+        }
+        if value.bytes().any(|b| b == 0) {
+            return Err(Error::new(code::INVALID_HEADER, cat(&["the value of header \"", name, "\" holds a NUL character"])));
         }
         let lower = name.to_ascii_lowercase();
         let value = fold_value(value);
@@ -139,5 +144,6 @@ mod tests {
         let merged = merge_headers(&[h("My-Header1", " a   b "), h("x-b", "1"), h("my-header1", "c\n  d")]).map_err(|e| e.code.to_string());
         assert_eq!(merged, Ok(vec![("my-header1".to_owned(), "a b,c d".to_owned()), ("x-b".to_owned(), "1".to_owned())]));
         assert_eq!(merge_headers(&[h("bad name", "x")]).map_err(|e| e.code.to_string()), Err("InvalidHeader".to_owned()));
+        assert_eq!(merge_headers(&[h("x-a", "b\0c")]).map_err(|e| e.code.to_string()), Err("InvalidHeader".to_owned()));
     }
 }

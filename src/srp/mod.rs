@@ -5,6 +5,12 @@
 //! (ConfirmDevice). The group is RFC 3526's 3072-bit prime with g = 2, hashed as Cognito does: every number
 //! goes through [`pad_hex`] (Java `BigInteger.toByteArray`: big-endian, a leading 0x00 when the top bit is set).
 //! The random private value `a` is an input, so the caller decides where randomness comes from.
+//!
+//! Secret values are wiped (`zeroize`, whose writes the compiler may not drop) as soon as they are used: `a`
+//! when its [`Session`] is dropped; the password's bytes, `x`, `g^x`, the exponent `a + u*x`, `S`, the HKDF
+//! key material and the derived key in [`Session::derive`] (the [`Derived`] values kept for tests when it is
+//! dropped). Copies the compiler makes of them on the stack, and the JS strings the page passes in (JS cannot
+//! wipe a string), are beyond reach.
 
 pub mod bigint;
 
@@ -15,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::{cat, decimal};
 use bigint::{mul_add, Modulus, Num};
+use zeroize::Zeroize;
 
 pub const INVALID_SRP: &str = "InvalidSrpParameter";
 
@@ -114,7 +121,7 @@ pub struct Challenge<'a> {
     pub timestamp: &'a str,
 }
 
-/// The values derived while answering, kept for tests (they are secret: never leave Rust).
+/// The values derived while answering, kept for tests (they are secret: never leave Rust; wiped when dropped).
 pub struct Derived {
     pub u: [u8; 32],
     pub x: [u8; 32],
@@ -123,11 +130,38 @@ pub struct Derived {
     pub signature: String,
 }
 
-/// One SRP sign-in attempt: the private value `a` and the public `A = g^a mod N`.
+impl Drop for Derived {
+    fn drop(&mut self) {
+        wipe(&mut self.x);
+        wipe(&mut self.s);
+        wipe(&mut self.key);
+    }
+}
+
+/// Wipes secret bytes (`zeroize`: writes the compiler keeps). One function for every byte secret, so the
+/// wasm carries one copy of the wiping loop.
+#[inline(never)]
+pub fn wipe(bytes: &mut [u8]) {
+    bytes.zeroize();
+}
+
+/// Wipes a number's limbs.
+#[inline(never)]
+fn wipe_num(n: &mut Num) {
+    n.0.as_mut_slice().zeroize();
+}
+
+/// One SRP sign-in attempt: the private value `a` and the public `A = g^a mod N` (`a` wiped on drop).
 pub struct Session {
     group: Group,
     a: Vec<u8>,
     big_a: Num,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        wipe(&mut self.a);
+    }
 }
 
 impl Session {
@@ -176,31 +210,42 @@ impl Session {
             return Err(Error::new(INVALID_SRP, "u = H(A|B) is 0"));
         }
         // x = H(pad(salt) | H(pool name | user id | ":" | password))
-        let identity = sha256(cat(&[c.pool_name, c.user_id, ":", c.password]).as_bytes());
-        let x = hash(&[&pad_hex(&salt), &identity]);
+        let mut x = password_x(c.pool_name, c.user_id, c.password, &salt);
 
         // S = (B - k * g^x) ^ (a + u * x) mod N
-        let gx = g.modulus.pow2(&x);
-        let base = g.modulus.sub_mod(&big_b, &g.modulus.mul_mod(&g.k, &gx));
-        let s = g.modulus.pow(&base, &mul_add(&u, &x, &self.a)).to_be_bytes();
+        let mut gx = g.modulus.pow2(&x);
+        let mut kgx = g.modulus.mul_mod(&g.k, &gx);
+        let mut base = g.modulus.sub_mod(&big_b, &kgx);
+        let mut exponent = mul_add(&u, &x, &self.a);
+        let mut s_num = g.modulus.pow(&base, &exponent);
+        let mut s = s_num.to_be_bytes();
         let s_pad = pad_hex(&s);
+        for n in [&mut gx, &mut kgx, &mut base, &mut s_num] {
+            wipe_num(n);
+        }
+        wipe(&mut exponent);
+        wipe(&mut s);
 
         // HKDF-SHA256(salt = pad(u), ikm = pad(S), info = "Caldera Derived Key"), first 16 bytes.
-        let prk = hmac_sha256(&pad_hex(&u), &s_pad);
-        let okm = hmac_sha256(&prk, b"Caldera Derived Key\x01");
+        let mut prk = hmac_sha256(&pad_hex(&u), &s_pad);
+        let mut okm = hmac_sha256(&prk, b"Caldera Derived Key\x01");
         let key: [u8; 16] = core::array::from_fn(|i| okm.get(i).copied().unwrap_or(0));
+        wipe(&mut prk);
+        wipe(&mut okm);
 
         let mut message = Vec::new();
         for part in [c.pool_name.as_bytes(), c.user_id.as_bytes(), &secret_block, c.timestamp.as_bytes()] {
             message.extend_from_slice(part);
         }
         let signature = base64::encode(&hmac_sha256(&key, &message));
-        Ok(Derived { u, x, s: s_pad, key, signature })
+        let derived = Derived { u, x, s: s_pad, key, signature };
+        wipe(&mut x); // the copy in `derived` is wiped when it is dropped
+        Ok(derived)
     }
 
     /// `PASSWORD_CLAIM_SIGNATURE` for the PASSWORD_VERIFIER challenge.
     pub fn password_claim(&self, c: &Challenge) -> Result<String> {
-        self.derive(c).map(|d| d.signature)
+        self.derive(c).map(|mut d| core::mem::take(&mut d.signature))
     }
 
     /// The group's modulus (for the device verifier and tests).
@@ -248,8 +293,18 @@ pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Stri
 /// where the verifier is `g^x mod N` with `x = H(pad(salt) | H(group key | device key | ":" | password))`.
 pub fn device_verifier(group_key: &str, device_key: &str, password: &str, salt: &[u8]) -> Result<(String, String)> {
     let group = Group::new()?;
-    let identity = sha256(cat(&[group_key, device_key, ":", password]).as_bytes());
-    let x = hash(&[&pad_hex(salt), &identity]);
+    let mut x = password_x(group_key, device_key, password, salt);
     let v = group.modulus.pow2(&x);
+    wipe(&mut x);
     Ok((base64::encode(&pad_hex(salt)), base64::encode(&pad_hex(&v.to_be_bytes()))))
+}
+
+/// `x = H(pad(salt) | H(pool name | user id | ":" | password))`, the password's bytes and their hash wiped.
+fn password_x(pool_name: &str, user_id: &str, password: &str, salt: &[u8]) -> [u8; 32] {
+    let mut identity_input = cat(&[pool_name, user_id, ":", password]).into_bytes();
+    let mut identity = sha256(&identity_input);
+    wipe(&mut identity_input);
+    let x = hash(&[&pad_hex(salt), &identity]);
+    wipe(&mut identity);
+    x
 }

@@ -110,7 +110,7 @@ test('bad input throws coded errors without secrets, and the module keeps workin
       [{ url: 'http://127.0.0.1:4566/b/k', service: 's3', credentials: ab }, 'UnknownRegion'],
       [{ url: 'https://b.s3-accelerate.amazonaws.com/k', credentials: ab }, 'UnknownRegion'],
       [{ url: 'https://b.s3.amazonaws.com/k', headers: { 'bad name': 'x' }, credentials: ab }, 'InvalidHeader'],
-      [{ url: 'https://b.s3.amazonaws.com/k', headers: [['x-a', 'b\0c']], credentials: ab }, 'InvalidArgument'],
+      [{ url: 'https://b.s3.amazonaws.com/k', headers: [['x-a', 'b\0c']], credentials: ab }, 'InvalidHeader'],
       [{ url: 'https://b.s3.amazonaws.com/k', method: 7, credentials: ab }, 'InvalidArgument'],
       [{ url: 'https://b.s3.amazonaws.com/k', body: 42, credentials: ab }, 'InvalidBody'],
       [undefined, 'InvalidArgument'],

@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -71,6 +71,7 @@ async function userPool(): Promise<void> {
   await pool.updateMFAPreference({ totp: 'yes' });
   void [totp, attrs, mfa];
   pool.on('signedIn', (p: AuthEventPayload) => void p.username);
+  pool.on('storageError', (p: AuthEventPayload) => void [p.operation, p.key, p.error?.code]);
   await pool.signOut({ global: true });
   // @ts-expect-error unknown event
   pool.on('somethingElse', () => {});
@@ -84,6 +85,9 @@ async function aws(pool: UserPool): Promise<void> {
   const creds: IdentityCredentials = await ids.getCredentials({ forceRefresh: true });
   const when: Date = creds.expiration;
   const id: string = await ids.getIdentityId();
+  ids.on('storageError', (p: StorageErrorPayload) => void [p.error.code, p.operation, p.key]);
+  // @ts-expect-error IdentityPool has one event
+  ids.on('signedIn', () => {});
   const client = new AwsClient({ credentials: ids, region: 'us-east-1', maxAttempts: 5 });
   const res: Response = await client.fetch('https://example.execute-api.us-east-1.amazonaws.com/x', { method: 'POST', body: '{}', aws: { service: 'execute-api', idempotent: true } });
   new AwsClient({ credentials: async () => creds });
