@@ -15,10 +15,12 @@
 //! cross, so wasm-bindgen's generated glue and externref table (0.9 KiB gzip more) are not needed; it stays
 //! the test harness (`wasm-pack test`, `tests/web.rs`).
 //!
-//! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`dynamodb`] (attribute values), and [`wire`]:
+//! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`oauth`] (hosted UI / federation), [`dynamodb`]
+//! (attribute values), and [`wire`]:
 //! the user-pool, identity-pool, retry and S3 steps.
 
 pub mod dynamodb;
+pub mod oauth;
 pub mod sigv4;
 pub mod srp;
 pub mod wire;
@@ -163,6 +165,13 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "upNeedsRefresh" => wire::up_needs_refresh(f),
         "upClockOffset" => wire::up_clock_offset(f),
         "totpUri" => wire::totp_uri(f),
+        "oauthConfig" => oauth::config(f),
+        "oauthStart" => oauth::start(f),
+        "oauthCallback" => oauth::callback(f),
+        "oauthError" => oauth::error(f),
+        "oauthTokenForm" => oauth::token_form(f),
+        "oauthIdToken" => oauth::id_token(f),
+        "oauthLogout" => oauth::logout(f),
         "srpStart" => srp::srp_start(f),
         "srpClaim" => srp::srp_claim(f),
         "srpTimestamp" => srp::srp_timestamp(f),
