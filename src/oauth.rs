@@ -44,6 +44,17 @@ pub mod code {
 pub const PENDING_VERSION: i64 = 1;
 /// How long a sign-in may take between leaving the page and coming back, seconds.
 pub const PENDING_TTL: i64 = 600;
+/// How a popup's `state` starts: the page the popup comes back to hands the redirect to its opener (whose tab
+/// holds the pending request) instead of handling it ([`is_popup_state`]).
+pub const POPUP_STATE_PREFIX: &str = "popup.";
+/// The method name of a popup sign-in ([`Pending::method`]).
+pub const POPUP_METHOD: &str = "signInWithPopup";
+
+/// Whether a redirect's `state` is a popup sign-in's.
+pub fn is_popup_state(state: &str) -> bool {
+    state.starts_with(POPUP_STATE_PREFIX)
+}
+
 /// Random bytes [`start`] takes: 32 each for the verifier, `state` and `nonce` (256 bits each).
 pub const RANDOM_BYTES: usize = 96;
 
@@ -246,6 +257,7 @@ pub fn start(a: &Authorize, random: &[u8; RANDOM_BYTES], now: i64, method: &str,
     check_redirect(a.redirect_uri)?;
     let mut parts = random.chunks_exact(32).map(|c| verifier_of(&<[u8; 32]>::try_from(c).unwrap_or([0; 32])));
     let (verifier, state, nonce) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let state = if method == POPUP_METHOD { cat(&[POPUP_STATE_PREFIX, &state]) } else { state };
     let challenge = code_challenge(&verifier)?;
     let url = authorize_url(&Authorize { state: &state, code_challenge: &challenge, nonce: &nonce, ..*a });
     let pending = Pending { state: &state, verifier: &verifier, nonce: &nonce, redirect_uri: a.redirect_uri, expires_at: now + PENDING_TTL, method, custom_state };
@@ -475,6 +487,12 @@ mod tests {
             format!(r#"{{"v":1,"state":"{state}","verifier":"{verifier}","nonce":"{nonce}","redirectUri":"https://app.example.com/cb?x=1","expiresAt":1600,"method":"signInWithRedirect","customState":"back to /x"}}"#)
         );
         assert!(!s.url.contains(&verifier), "the verifier never leaves the tab");
+        assert!(!is_popup_state(&state));
+        // A popup's state says so; the rest is the same.
+        let Ok(p) = start(&authorize(), &random, 1_000, "signInWithPopup", None) else { unreachable!() };
+        let popup_state = cat(&["popup.", &state]);
+        assert!(is_popup_state(&popup_state));
+        assert_eq!(p.url, authorize_url(&Authorize { state: &popup_state, code_challenge: &challenge, nonce: &nonce, ..authorize() }));
         // What start refuses.
         assert_eq!(code_of(start(&Authorize { scope: "email", ..authorize() }, &random, 0, "m", None)), "InvalidOAuthConfig");
         assert_eq!(code_of(start(&Authorize { prompt: Some("maybe"), ..authorize() }, &random, 0, "m", None)), "InvalidArgument");

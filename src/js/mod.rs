@@ -167,6 +167,7 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "totpUri" => wire::totp_uri(f),
         "oauthConfig" => oauth::config(f),
         "oauthStart" => oauth::start(f),
+        "oauthIsPopup" => oauth::is_popup(f),
         "oauthCallback" => oauth::callback(f),
         "oauthError" => oauth::error(f),
         "oauthTokenForm" => oauth::token_form(f),

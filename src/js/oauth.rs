@@ -35,6 +35,11 @@ pub fn start(f: &mut Fields) -> Result<String> {
     Ok(join(&[&s.url, &s.record]))
 }
 
+/// `oauthIsPopup`: a redirect's state. Whether a popup sign-in's (hand it to the opener).
+pub fn is_popup(f: &mut Fields) -> Result<String> {
+    Ok(super::yes(oauth::is_popup_state(f.str())))
+}
+
 /// `oauthCallback`: the pending request's state ("" when this tab has none) and expiresAt, then the redirect's
 /// code, state, error, error_description, and now (local). `"1"`: exchange the code; `""`: not ours, ignore.
 pub fn callback(f: &mut Fields) -> Result<String> {
