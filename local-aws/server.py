@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.app import LocalAws, MotoApps
     from local_aws.authorize import Authorizer
     from local_aws.cognito import CognitoLayer, Settings
+    from local_aws.cognito.oauth import HostedUi
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     moto.warm_up(service.name for service in routing.ALL_SERVICES)
     cognito = CognitoLayer(Settings.from_config(config.get("cognito")))
     identity = IdentityLayer.from_config(config, store)
+    hosted_ui = HostedUi(cognito)  # managed login on <domain>.auth.localhost:PORT (cognito/oauth.py)
     app = LocalAws(
         region=config["region"],
         credentials=store,
@@ -78,10 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         identity=identity,
         verbose=args.verbose,
         authorizer=Authorizer.from_config(config),  # the identity pool roles' IAM policies
+        hosted_ui=hosted_ui,
     )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
     endpoint = f"http://{LOOPBACK}:{server.server_port}"
     identity.set_endpoint(endpoint)
+    hosted_ui.set_endpoint(endpoint)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     serving.start()
 
     try:
-        state.update(seed(endpoint, config))
+        state.update(seed(endpoint, config, hosted_ui_port=server.server_port))
         args.state.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.state.with_name(args.state.name + ".tmp")
         tmp.write_text(json.dumps(state, indent=2) + "\n")
