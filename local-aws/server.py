@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.app import LocalAws, MotoApps
     from local_aws.authorize import Authorizer
     from local_aws.cognito import CognitoLayer, Settings
+    from local_aws.cognito.federation import Federation
     from local_aws.cognito.oauth import HostedUi
+    from local_aws.idp import IdpProcess
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
@@ -93,8 +95,28 @@ def main(argv: list[str] | None = None) -> int:
     serving = threading.Thread(target=server.serve_forever, name="local-aws", daemon=True)
     serving.start()
 
+    idp = None
     try:
-        state.update(seed(endpoint, config, hosted_ui_port=server.server_port))
+        idp_issuer = None
+        hosted_config = config.get("hostedUi")
+        if hosted_config and hosted_config.get("idp"):
+            # The upstream OpenID provider (npm oidc-provider) the pools federate to, on its own port.
+            domains = [p["domain"] for p in (config.get("userPool"), config.get("mfaUserPool")) if p and p.get("domain")]
+            idp_config = hosted_config["idp"]
+            idp = IdpProcess(
+                clients=[
+                    {
+                        "client_id": idp_config["clientId"],
+                        "client_secret": idp_config["clientSecret"],
+                        "redirect_uris": [f"{hosted_ui.origin(d)}/oauth2/idpresponse" for d in domains],
+                    }
+                ],
+                users=idp_config.get("users") or [],
+            )
+            idp_issuer = idp.start()
+            google = hosted_config.get("googleIssuer", "local")
+            hosted_ui.federation = Federation(google_issuer=idp_issuer if google == "local" else google)
+        state.update(seed(endpoint, config, hosted_ui_port=server.server_port, idp_issuer=idp_issuer))
         args.state.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.state.with_name(args.state.name + ".tmp")
         tmp.write_text(json.dumps(state, indent=2) + "\n")
@@ -108,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.shutdown()
         server.server_close()
+        if idp is not None:
+            idp.stop()
         _remove_state(args.state, endpoint)
     return 0
 
