@@ -21,7 +21,6 @@ use crate::json::Object;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::sigv4::encode::uri_encode;
-use crate::url::Parsed;
 use crate::{base64, cat, digest};
 
 /// Error codes of this module.
@@ -66,29 +65,48 @@ fn is_localhost(host: &str) -> bool {
     host == "localhost" || host.ends_with(".localhost")
 }
 
+/// `url`'s scheme and host (lowercase), read byte-wise: `scheme://host[:port][/path][?query][#fragment]`.
+/// `None` when it is not that shape, has a user name (`@`) or characters a host cannot have.
+fn scheme_host(url: &str) -> Option<(String, String)> {
+    let i = crate::find_str(url, "://")?;
+    let (scheme, rest) = (url.get(..i)?, url.get(i + 3..)?);
+    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    let host = authority.get(..authority.bytes().position(|b| b == b':').unwrap_or(authority.len()))?;
+    let port = authority.get(host.len()..)?;
+    let port_ok = port.is_empty() || (port.len() <= 6 && port.bytes().skip(1).all(|b| b.is_ascii_digit()) && port.len() > 1);
+    let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    (port_ok && host_ok).then(|| (scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+}
+
+/// Whether a scheme and host may carry the code and tokens: https, or http on a `localhost` name.
+fn secure_enough(scheme: &str, host: &str) -> bool {
+    scheme == "https" || (scheme == "http" && is_localhost(host))
+}
+
 /// The origin of the user pool's domain. `domain` is what Amplify takes, a bare host (`auth.example.com`,
 /// `prefix.auth.us-east-1.amazoncognito.com`; https assumed), or a full origin: `https://…`, or `http://` for a
 /// `localhost` name only (local development; anything else over http would expose the code and tokens).
 pub fn domain_origin(domain: &str) -> Result<String> {
-    let full = if crate::find_str(domain, "://").is_some() { domain.to_owned() } else { cat(&["https://", domain]) };
-    let u = Parsed::parse(&full).map_err(|_| config_error("oauth.domain must be a host name such as auth.example.com, or an origin"))?;
-    if u.path != "/" || u.query.is_some() || crate::find_str(&full, "#").is_some() {
+    let full = if crate::find_str(domain, "://").is_some() { crate::trim_end_byte(domain, b'/').to_owned() } else { cat(&["https://", crate::trim_end_byte(domain, b'/')]) };
+    let (scheme, host) = scheme_host(&full).ok_or_else(|| config_error("oauth.domain must be a host name such as auth.example.com, or an origin"))?;
+    if full.bytes().skip(scheme.len() + 3).any(|b| matches!(b, b'/' | b'?' | b'#')) {
         return Err(config_error("oauth.domain must be a host or an origin, without a path"));
     }
-    if u.scheme == "http" && !is_localhost(&u.host) {
+    if !secure_enough(&scheme, &host) {
         return Err(config_error("oauth.domain must use https (http only for localhost names)"));
     }
-    Ok(u.url().origin())
+    Ok(full.to_ascii_lowercase())
 }
 
 /// A redirect URL (`redirectSignIn`, `redirectSignOut`): absolute, https, or http on a `localhost` name (what
 /// Cognito itself allows for callback URLs).
 pub fn check_redirect(url: &str) -> Result<()> {
-    let u = Parsed::parse(url).map_err(|_| config_error("oauth redirect URLs must be absolute URLs"))?;
-    if u.scheme == "http" && !is_localhost(&u.host) {
-        return Err(config_error("oauth redirect URLs must use https (http only for localhost names)"));
+    match scheme_host(url) {
+        Some((scheme, host)) if secure_enough(&scheme, &host) => Ok(()),
+        Some(_) => Err(config_error("oauth redirect URLs must use https (http only for localhost names)")),
+        None => Err(config_error("oauth redirect URLs must be absolute URLs")),
     }
-    Ok(())
 }
 
 /// RFC 7636 section 4.1: 43 to 128 characters of `A-Z a-z 0-9 - . _ ~`.
@@ -119,7 +137,7 @@ pub fn identity_provider<'a>(provider: Option<&'a str>, custom: Option<&'a str>)
         (None, None) => Ok(None),
         (Some(p @ ("Google" | "Facebook" | "SignInWithApple" | "LoginWithAmazon" | "COGNITO")), None) => Ok(Some(p)),
         // A SAML or OIDC provider by its name in the user pool (1 to 32 characters, Cognito's limit).
-        (None, Some(name)) if (1..=32).contains(&name.chars().count()) && !name.chars().any(char::is_control) => Ok(Some(name)),
+        (None, Some(name)) if (1..=32).contains(&name.chars().count()) && !name.bytes().any(|b| b < 0x20 || b == 0x7f) => Ok(Some(name)),
         _ => Err(Error::new(
             crate::error::code::INVALID_ARGUMENT,
             "provider must be 'Google', 'Facebook', 'SignInWithApple', 'LoginWithAmazon', 'COGNITO' or { custom: name } (1 to 32 characters)",
@@ -417,14 +435,17 @@ mod tests {
         assert_eq!(domain_origin("p.auth.us-east-1.amazoncognito.com/").ok().as_deref(), Some("https://p.auth.us-east-1.amazoncognito.com"));
         assert_eq!(domain_origin("https://auth.example.com:8443").ok().as_deref(), Some("https://auth.example.com:8443"));
         assert_eq!(domain_origin("http://cognito-fetch-local.auth.localhost:4567").ok().as_deref(), Some("http://cognito-fetch-local.auth.localhost:4567"));
-        assert_eq!(domain_origin("http://localhost:80").ok().as_deref(), Some("http://localhost"));
-        for bad in ["http://auth.example.com", "http://127.0.0.1:4567", "http://localhost.example.com", "ftp://x", "", "auth.example.com/x", "https://a.b/?x", "https://a.b/#x", "a b"] {
+        assert_eq!(domain_origin("HTTP://LocalHost:8080/").ok().as_deref(), Some("http://localhost:8080"));
+        for bad in ["http://auth.example.com", "http://127.0.0.1:4567", "http://localhost.example.com", "ftp://x", "", "auth.example.com/x", "https://a.b/?x", "https://a.b/#x", "a b", "https://u@a.b", "https://a.b:x", "https://a.b:", "https://"] {
             assert_eq!(code_of(domain_origin(bad)), "InvalidOAuthConfig", "{bad}");
         }
         assert!(check_redirect("http://localhost:3000/cb").is_ok());
         assert!(check_redirect("https://app.example.com/cb?x=1").is_ok());
         assert_eq!(code_of(check_redirect("http://app.example.com/cb")), "InvalidOAuthConfig");
         assert_eq!(code_of(check_redirect("/cb")), "InvalidOAuthConfig");
+        assert_eq!(code_of(check_redirect("https://evil@app.example.com/")), "InvalidOAuthConfig");
+        assert_eq!(code_of(check_redirect("http://localhost.evil.com/")), "InvalidOAuthConfig");
+        assert!(check_redirect("http://a.localhost/#x").is_ok());
     }
 
     #[test]
