@@ -129,12 +129,12 @@ test('refused: error=access_denied comes back as a coded OAuthError with the des
 // ---- Against local-aws's hosted UI and its OIDC IdP ------------------------------------------------------
 
 const BLANK = '/tests/e2e/pages/blank.html';
-let registered;
+const registered = new Map();
 /** Registers this run's callback (the app page) and sign-out (blank page) URLs on the hosted-UI app client with
  *  UpdateUserPoolClient, signed with the state's admin credentials (it replaces the settings, so the others are
  *  sent again as DescribeUserPoolClient gives them). */
-function register() {
-  registered ??= (async () => {
+function register(clientId = env.state.hostedUi?.clientId) {
+  if (!registered.has(clientId)) registered.set(clientId, (async () => {
     const { AwsClient } = await import('../../pkg/index.js');
     const s = env.state;
     const h = s.hostedUi;
@@ -146,13 +146,13 @@ function register() {
       if (!r.ok) throw new Error(`${op}: ${JSON.stringify(j)}`);
       return j;
     };
-    const ids = { UserPoolId: h.userPoolId, ClientId: h.clientId };
+    const ids = { UserPoolId: h.userPoolId, ClientId: clientId };
     const c = (await call('DescribeUserPoolClient', ids)).UserPoolClient;
     const keep = Object.fromEntries(Object.entries(c).filter(([k]) => ['ClientName', 'ExplicitAuthFlows', 'PreventUserExistenceErrors', 'EnableTokenRevocation', 'AllowedOAuthFlows',
       'AllowedOAuthScopes', 'AllowedOAuthFlowsUserPoolClient', 'SupportedIdentityProviders', 'RefreshTokenRotation'].includes(k)));
     await call('UpdateUserPoolClient', { ...keep, ...ids, CallbackURLs: [...(c.CallbackURLs ?? []), appUrl()], LogoutURLs: [...(c.LogoutURLs ?? []), env.localhost.url + BLANK] });
-  })();
-  return registered;
+  })());
+  return registered.get(clientId);
 }
 
 /** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) of a base32 secret. */
@@ -229,7 +229,9 @@ test('social-style sign-in (provider Google) through the IdP: signed in, customS
     const back = await (await s3.getObject(key)).text();
     const other = await s3.putObject(`private/someone-else/x.txt`, 'no').then(() => 'written', (e) => e.code);
     await s3.deleteObject(key);
-    return { session, keys, authenticated: creds.authenticated, back, other, sessionKeys: Object.keys(sessionStorage) };
+    // Refreshed as a password sign-in's session is: one record, still a hosted-UI session.
+    const refreshed = await t.pool.getSession({ forceRefresh: true });
+    return { session, keys, authenticated: creds.authenticated, back, other, sessionKeys: Object.keys(sessionStorage), refreshed, events: t.events.map((e) => e[0]) };
   });
   assert.equal(out.session.signInMethod, 'signInWithRedirect');
   assert.equal(out.session.identities[0].providerName, 'Google');
@@ -240,6 +242,10 @@ test('social-style sign-in (provider Google) through the IdP: signed in, customS
   assert.equal(out.authenticated, true);
   assert.equal(out.back, 'from the IdP');
   assert.equal(out.other, 'AccessDenied');
+  assert.notEqual(out.refreshed.tokens.accessToken, out.session.tokens.accessToken);
+  assert.equal(out.refreshed.signInMethod, 'signInWithRedirect');
+  assert.equal(out.refreshed.identities[0].providerName, 'Google');
+  assert.deepEqual(out.events, ['signedIn', 'tokenRefresh']);
 });
 
 test('OIDC provider ({ custom: LocalOIDC }) in a popup: the opener signs in, the popup closes; another tab sees signedIn', TEST_TIMEOUT, async () => {
@@ -393,4 +399,30 @@ test('refused: the user denies at the IdP: error=access_denied is an OAuthError,
   assert.match(r.redirect.error.message, /^access_denied/);
   assert.equal(r.href, appUrl());
   assert.equal(await page.evaluate(() => window.t.pool.getSession()), null);
+});
+
+test('an app client with a secret: the code is exchanged with HTTP Basic, the hosted session revoked at /oauth2/revoke', TEST_TIMEOUT, async () => {
+  const h = env.state.hostedUi;
+  assert.ok(h.clientSecretClientId && h.clientSecret, 'the state has the hosted UI\'s client with a secret');
+  await register(h.clientSecretClientId);
+  const page = await openApp();
+  const sent = [];
+  page.on('request', (q) => { if (q.method() === 'POST' && q.url().startsWith(h.domain + '/oauth2/')) sent.push({ path: new URL(q.url()).pathname, authorization: q.headers().authorization ?? null, body: q.postData() }); });
+  await page.evaluate(async (secret) => {
+    const t = window.t;
+    // This page's next load builds its UserPool for the client with a secret.
+    sessionStorage.setItem('e2e.hold', '1');
+    t.secret = secret;
+    new t.UserPool({ ...t.options, clientId: secret.id, clientSecret: secret.secret }).signInWithRedirect({ provider: 'COGNITO' });
+  }, { id: h.clientSecretClientId, secret: h.clientSecret });
+  await atHostedLogin(page, demoUser());
+  await page.waitForFunction(() => window.t?.held, null, { timeout: 30_000 });
+  await page.evaluate((secret) => window.t.build({ clientId: secret.id, clientSecret: secret.secret }), { id: h.clientSecretClientId, secret: h.clientSecret });
+  const r = await settled(page);
+  assert.equal(r.redirect.ok?.isSignedIn, true, JSON.stringify(r.redirect));
+  await page.evaluate(() => window.t.pool.signOut());
+  const basic = `Basic ${Buffer.from(`${h.clientSecretClientId}:${h.clientSecret}`).toString('base64')}`;
+  assert.deepEqual(sent.map((q) => [q.path, q.authorization]), [['/oauth2/token', basic], ['/oauth2/revoke', basic]]);
+  assert.match(sent[0].body, /^grant_type=authorization_code&client_id=[^&]+&code=[^&]+&redirect_uri=[^&]+&code_verifier=[A-Za-z0-9_-]{43}$/);
+  assert.match(sent[1].body, /^token=[^&]+&client_id=/);
 });
