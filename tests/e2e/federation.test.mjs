@@ -150,7 +150,8 @@ function register(clientId = env.state.hostedUi?.clientId) {
     const c = (await call('DescribeUserPoolClient', ids)).UserPoolClient;
     const keep = Object.fromEntries(Object.entries(c).filter(([k]) => ['ClientName', 'ExplicitAuthFlows', 'PreventUserExistenceErrors', 'EnableTokenRevocation', 'AllowedOAuthFlows',
       'AllowedOAuthScopes', 'AllowedOAuthFlowsUserPoolClient', 'SupportedIdentityProviders', 'RefreshTokenRotation'].includes(k)));
-    await call('UpdateUserPoolClient', { ...keep, ...ids, CallbackURLs: [...(c.CallbackURLs ?? []), appUrl()], LogoutURLs: [...(c.LogoutURLs ?? []), env.localhost.url + BLANK] });
+    const demo = `${env.localhost.url}/www/`;
+    await call('UpdateUserPoolClient', { ...keep, ...ids, CallbackURLs: [...(c.CallbackURLs ?? []), appUrl(), demo], LogoutURLs: [...(c.LogoutURLs ?? []), env.localhost.url + BLANK, demo] });
   })());
   return registered.get(clientId);
 }
@@ -425,4 +426,22 @@ test('an app client with a secret: the code is exchanged with HTTP Basic, the ho
   assert.deepEqual(sent.map((q) => [q.path, q.authorization]), [['/oauth2/token', basic], ['/oauth2/revoke', basic]]);
   assert.match(sent[0].body, /^grant_type=authorization_code&client_id=[^&]+&code=[^&]+&redirect_uri=[^&]+&code_verifier=[A-Za-z0-9_-]{43}$/);
   assert.match(sent[1].body, /^token=[^&]+&client_id=/);
+});
+
+test('demo page (drop-in): "Sign in with the local IdP" signs in through the IdP; sign-out goes through the hosted /logout', TEST_TIMEOUT, async () => {
+  await register();
+  const page = await openApp('/www/');
+  await page.getByRole('button', { name: 'Sign in with the local IdP' }).click();
+  await atIdp(page, idpUser());
+  await page.waitForURL(`${env.localhost.url}/www/`, { timeout: 30_000 });
+  await page.getByText(/^Signed in as LocalOIDC_/).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('#status').textContent(), /local IdP/);
+  assert.equal(new URL(page.url()).search, '', 'no code or state left in the address bar');
+  const domain = new URL(env.state.hostedUi.domain).origin;
+  const logout = page.waitForRequest((q) => q.url().startsWith(`${domain}/logout?`));
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await logout;
+  await page.waitForURL(`${env.localhost.url}/www/`, { timeout: 30_000 });
+  await page.getByText('Not signed in.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Hosted sign-in' }).isVisible(), true);
 });
