@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.app import LocalAws, MotoApps
     from local_aws.authorize import Authorizer
     from local_aws.cognito import CognitoLayer, Settings
+    from local_aws.cognito.federation import Federation
+    from local_aws.cognito.oauth import HostedUi
+    from local_aws.idp import IdpProcess
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
@@ -69,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     moto.warm_up(service.name for service in routing.ALL_SERVICES)
     cognito = CognitoLayer(Settings.from_config(config.get("cognito")))
     identity = IdentityLayer.from_config(config, store)
+    hosted_ui = HostedUi(cognito)  # managed login on <domain>.auth.localhost:PORT (cognito/oauth.py)
     app = LocalAws(
         region=config["region"],
         credentials=store,
@@ -78,10 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         identity=identity,
         verbose=args.verbose,
         authorizer=Authorizer.from_config(config),  # the identity pool roles' IAM policies
+        hosted_ui=hosted_ui,
     )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
     endpoint = f"http://{LOOPBACK}:{server.server_port}"
     identity.set_endpoint(endpoint)
+    hosted_ui.set_endpoint(endpoint)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -89,8 +95,28 @@ def main(argv: list[str] | None = None) -> int:
     serving = threading.Thread(target=server.serve_forever, name="local-aws", daemon=True)
     serving.start()
 
+    idp = None
     try:
-        state.update(seed(endpoint, config))
+        idp_issuer = None
+        hosted_config = config.get("hostedUi")
+        if hosted_config and hosted_config.get("idp"):
+            # The upstream OpenID provider (npm oidc-provider) the pools federate to, on its own port.
+            domains = [p["domain"] for p in (config.get("userPool"), config.get("mfaUserPool")) if p and p.get("domain")]
+            idp_config = hosted_config["idp"]
+            idp = IdpProcess(
+                clients=[
+                    {
+                        "client_id": idp_config["clientId"],
+                        "client_secret": idp_config["clientSecret"],
+                        "redirect_uris": [f"{hosted_ui.origin(d)}/oauth2/idpresponse" for d in domains],
+                    }
+                ],
+                users=idp_config.get("users") or [],
+            )
+            idp_issuer = idp.start()
+            google = hosted_config.get("googleIssuer", "local")
+            hosted_ui.federation = Federation(google_issuer=idp_issuer if google == "local" else google)
+        state.update(seed(endpoint, config, hosted_ui_port=server.server_port, idp_issuer=idp_issuer))
         args.state.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.state.with_name(args.state.name + ".tmp")
         tmp.write_text(json.dumps(state, indent=2) + "\n")
@@ -104,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.shutdown()
         server.server_close()
+        if idp is not None:
+            idp.stop()
         _remove_state(args.state, endpoint)
     return 0
 

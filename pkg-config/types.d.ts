@@ -255,6 +255,41 @@ export interface UserPoolOptions {
   storage?: 'local' | 'session' | 'memory' | SessionStorage;
   /** The issuer shown in authenticator apps for TOTP set-up. Default `'Cognito'`. */
   appName?: string;
+  /** The user pool's domain for the hosted UI and federated sign-in (`signInWithRedirect`, `signInWithPopup`). */
+  oauth?: OAuthOptions;
+}
+/** OAuth 2.0 (authorization code + PKCE) against the user pool's domain. */
+export interface OAuthOptions {
+  /** As Amplify takes it: a host (`auth.example.com`, `<prefix>.auth.<region>.amazoncognito.com`; https), or an
+   *  origin; `http://` only for `localhost` names (local development). Anything else is `InvalidOAuthConfig`. */
+  domain: string;
+  /** The app client's callback URL(s); the one on this page's origin is used (else the first). */
+  redirectSignIn: string | string[];
+  /** The app client's sign-out URL(s), for `signOut({ redirect: true })`. */
+  redirectSignOut?: string | string[];
+  /** Must include `'openid'`. Default `['openid']`. */
+  scopes?: string[];
+  /** Only `'code'` (the implicit grant is not supported). */
+  responseType?: 'code';
+}
+/** Where `signInWithRedirect` / `signInWithPopup` send the user: a social provider, the hosted UI's own sign-in
+ *  page (`COGNITO`), or a SAML / OIDC provider by its name in the pool. None: the hosted UI's choice page. */
+export type OAuthProvider = 'Google' | 'Facebook' | 'SignInWithApple' | 'LoginWithAmazon' | 'COGNITO' | { custom: string };
+export interface SignInWithRedirectInput {
+  provider?: OAuthProvider;
+  /** Handed back with the `signedIn` event and `handleRedirect`'s result (kept in this tab, never sent). */
+  customState?: string;
+  options?: {
+    loginHint?: string;
+    lang?: string;
+    prompt?: 'none' | 'login' | 'consent' | 'select_account';
+  };
+}
+/** A hosted-UI sign-in finished (`handleRedirect`, `signInWithPopup`). */
+export interface RedirectSignInOutput {
+  isSignedIn: true;
+  nextStep: { signInStep: 'DONE' };
+  customState?: string;
 }
 /** A custom storage; each method may return a Promise. */
 export interface SessionStorage {
@@ -339,12 +374,18 @@ export interface AuthSession {
   tokens: { idToken: string; accessToken: string };
   /** When the tokens expire, in milliseconds since the epoch, on this device's clock. */
   expiresAt: number;
+  /** How the session was made: `signIn` (password, passwordless, custom), or through the hosted UI. */
+  signInMethod: 'signIn' | 'signInWithRedirect' | 'signInWithPopup';
+  /** A federated user's providers (the ID token's `identities` claim), when it has one. */
+  identities?: { providerName?: string; providerType?: string; userId?: string }[];
 }
-export type AuthEvent = 'signedIn' | 'signedOut' | 'tokenRefresh' | 'tokenRefreshFailure' | 'storageError';
+export type AuthEvent = 'signedIn' | 'signedOut' | 'tokenRefresh' | 'tokenRefreshFailure' | 'signInWithRedirectFailure' | 'storageError';
 /** Event payloads carry no tokens or passwords. */
 export interface AuthEventPayload {
   username?: string;
   error?: { name: string; message: string; code?: string };
+  /** `signedIn` after a hosted-UI sign-in that was given one. */
+  customState?: string;
   /** `storageError`: the storage call that failed (the value is kept in memory for this page). */
   operation?: 'setItem' | 'removeItem';
   /** `storageError`: the storage key (never its value). */

@@ -1,7 +1,7 @@
 // Types of the JS layer's UserPool (user-pool.js); its option and result types are in types.d.ts.
 import type {
-  AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
-  SignInOutput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
+  AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, RedirectSignInOutput,
+  SignInInput, SignInOutput, SignInWithRedirectInput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
 } from './types.js';
 
 export class UserPool {
@@ -30,11 +30,18 @@ export class UserPool {
    * signed out. Concurrent calls share one refresh.
    */
   getSession(options?: { forceRefresh?: boolean }): Promise<AuthSession | null>;
+  /**
+   * The hosted-UI sign-in this page came back with (the constructor starts it when the URL has `code` / `state` /
+   * `error`): signed in, `undefined` when the page is not a redirect this tab is waiting for, or a coded error
+   * (`StateMismatch`, `OAuthError`, `NonceMismatch`, `InvalidIdToken`, `OAuthRequestExpired` ...).
+   */
+  handleRedirect(): Promise<RedirectSignInOutput | undefined>;
   constructor(options: UserPoolOptions);
   off(event: AuthEvent, listener: (payload: AuthEventPayload) => void): void;
   /**
-   * Listens to `signedIn`, `signedOut`, `tokenRefresh`, `tokenRefreshFailure` or `storageError` (the storage
-   * refused a write: the session is kept in memory for this page; the payload holds no value).
+   * Listens to `signedIn` (after a hosted-UI sign-in with its `customState`), `signedOut`, `tokenRefresh`,
+   * `tokenRefreshFailure`, `signInWithRedirectFailure` or `storageError` (the storage refused a write: the
+   * session is kept in memory for this page; the payload holds no value).
    */
   on(event: AuthEvent, listener: (payload: AuthEventPayload) => void): void;
   resendSignUpCode(input: { username: string }): Promise<CodeDeliveryDetails>;
@@ -53,9 +60,20 @@ export class UserPool {
    */
   signIn(input: SignInInput): Promise<SignInOutput>;
   /**
-   * Signs out here (and revokes the refresh token), or everywhere with `global: true` (GlobalSignOut).
+   * Signs out here (and revokes the refresh token), or everywhere with `global: true` (GlobalSignOut). With
+   * `redirect: true` the page then goes to the hosted UI's `/logout`, which ends its session too and comes back to
+   * `oauth.redirectSignOut`.
    */
-  signOut(options?: { global?: boolean }): Promise<void>;
+  signOut(options?: { global?: boolean; redirect?: boolean }): Promise<void>;
+  /**
+   * Sends the user to the hosted UI (or straight to `provider`); the page comes back signed in (`handleRedirect`).
+   */
+  signInWithRedirect(input?: SignInWithRedirectInput): Promise<void>;
+  /**
+   * The same sign-in in a popup window (call it from a click): signed in, or a coded error (`PopupBlocked`,
+   * `PopupClosed`, `OAuthError` ...).
+   */
+  signInWithPopup(input?: SignInWithRedirectInput): Promise<RedirectSignInOutput>;
   /**
    * Registers a user; a confirmation code is usually sent (see `nextStep`).
    */

@@ -3,13 +3,15 @@
 // (`step` in io.js): every request body (`upCall`, SECRET_HASH included), what an answer means (`upNext`),
 // challenge responses (`upResponses`), the session record and its expiry on the server's clock (`upRecord`,
 // `upNeedsRefresh`, `upClockOffset`), SRP (`SrpSession`, `srpTimestamp`) and TOTP URIs. State is per instance.
+// The hosted UI / federated sign-in (OAuth 2.0 code + PKCE) is oauth.js's I/O over the wasm's `oauth*` steps.
 import {
   fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall, claims, step,
   stepFields,
 } from './io.js';
 import { SrpSession } from './srp.js';
+import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl } from './oauth.js';
 
-const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure', 'storageError'];
+const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure', 'signInWithRedirectFailure', 'storageError'];
 const RECORD_VERSION = 1;
 /** How long a tab that waited for another tab's refresh waits for that tab's write to reach its own copy of the
  *  storage: Chromium hands `localStorage` changes to other tabs asynchronously. */
@@ -74,6 +76,13 @@ export class UserPool {
   #appName;
   /** signUp with autoSignIn: [username, password] in memory until confirmSignUp and autoSignIn. */
   #autoSignIn;
+  /** The `oauth` option, checked (oauth.js `oauthConfig`), and the `endpoint` option as given. */
+  #oauth;
+  #customEndpoint;
+  /** The sign-in request waiting for its redirect, in sessionStorage. */
+  #pendingKey;
+  /** The redirect this page came back with, being handled (`handleRedirect` returns it). */
+  #redirect;
 
   constructor(options) {
     if (!isObject(options)) throw invalid('expected {region, userPoolId, clientId}');
@@ -82,8 +91,11 @@ export class UserPool {
     this.#clientId = required(options, 'clientId');
     const [endpoint, key] = stepFields('upConfig', [region, this.#poolId, this.#clientId]);
     this.#client = [region, this.#poolId, this.#clientId, optString(options, 'clientSecret') ?? ''];
-    this.#endpoint = optString(options, 'endpoint') ?? endpoint;
+    this.#customEndpoint = optString(options, 'endpoint');
+    this.#endpoint = this.#customEndpoint ?? endpoint;
     this.#key = key;
+    this.#pendingKey = `${key}.oauth`;
+    this.#oauth = oauthConfig(options.oauth);
     // A write the storage refuses keeps the session in memory for this page and emits `storageError`.
     this.#storage = storageOf(options.storage, (payload) => this.#emit('storageError', payload));
     this.#appName = optString(options, 'appName') ?? 'Cognito';
@@ -92,6 +104,75 @@ export class UserPool {
       const self = new WeakRef(this);
       globalThis.addEventListener('storage', (event) => self.deref()?.#crossTab(event));
     }
+    // Back from the hosted UI: finish the sign-in (a popup's redirect page hands it to its opener instead).
+    const here = globalThis.location?.href;
+    const cb = this.#oauth && typeof here === 'string' ? callbackOf(here) : undefined;
+    if (cb && !handOver(cb, here)) this.#redirect = this.#watched(this.#finishRedirect(cb, true));
+  }
+
+  /** A redirect's handling, whose failure is also a `signInWithRedirectFailure` event (nobody may await it). */
+  #watched(promise) {
+    promise.catch((e) => this.#emit('signInWithRedirectFailure', { error: { name: String(e?.code ?? e?.name), message: String(e?.message ?? '') } }));
+    return promise;
+  }
+
+  /** A callback `cb` of this tab's pending request: the code exchanged, the ID token checked, the session stored.
+   *  Undefined when this tab has no pending request (not ours). `onPage`: the callback is this page's URL. */
+  async #finishRedirect(cb, onPage) {
+    const pending = takePending(this.#pendingKey);
+    if (!pending) return undefined;
+    // Before anything can fail or fire: the code and state leave the address bar and this history entry.
+    if (onPage) cleanAddressBar(cb.clean);
+    checkCallback(pending, cb);
+    const [answer, date] = await postForm(this.#oauth, '/oauth2/token', this.#client, 'code', cb.code, pending.redirectUri, pending.verifier);
+    this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
+    const tokens = checkedTokens(answer, pending, this.#client, this.#customEndpoint, nowSecs() + this.#offset);
+    const session = await this.#storeTokens(tokens, tokens.refreshToken, '', pending.method);
+    this.#pending = undefined;
+    const out = { isSignedIn: true, nextStep: { signInStep: 'DONE' } };
+    const payload = { username: session.username };
+    if (typeof pending.customState === 'string') out.customState = payload.customState = pending.customState;
+    this.#emit('signedIn', payload);
+    return out;
+  }
+
+  /** The `oauth` option, or InvalidArgument naming what needs it. */
+  #oauthOrFail(what) {
+    if (!this.#oauth) throw invalid(`${what} needs the oauth option ({ domain, redirectSignIn, redirectSignOut, scopes })`);
+    return this.#oauth;
+  }
+
+  async #noSession() {
+    if (await this.#load()) throw fail('UserAlreadyAuthenticatedException', 'a user is already signed in: sign out first');
+  }
+
+  /** Sends the user to the hosted UI (or straight to `provider`); the page comes back signed in (`handleRedirect`). */
+  async signInWithRedirect(input) {
+    const cfg = this.#oauthOrFail('signInWithRedirect');
+    await this.#noSession();
+    globalThis.location.assign(startRequest(cfg, this.#clientId, this.#pendingKey, input, 'signInWithRedirect'));
+  }
+
+  /** The same sign-in in a popup window (call it from a click): resolves signed in, or rejects with a coded error
+   *  (`PopupBlocked`, `PopupClosed`, `OAuthError` ...). */
+  async signInWithPopup(input) {
+    const cfg = this.#oauthOrFail('signInWithPopup');
+    await this.#noSession();
+    const href = await popupResult(startRequest(cfg, this.#clientId, this.#pendingKey, input, 'signInWithPopup'), this.#pendingKey);
+    const cb = callbackOf(href);
+    const out = cb && (await this.#watched(this.#finishRedirect(cb, false)));
+    if (!out) throw fail('SignInException', 'the popup came back without a sign-in this tab is waiting for');
+    return out;
+  }
+
+  /** The hosted-UI sign-in this page came back with: `{ isSignedIn, nextStep, customState? }`, undefined when the
+   *  page is not a redirect this tab is waiting for, or its coded error. (The constructor starts it.) */
+  handleRedirect() {
+    if (this.#redirect) return this.#redirect;
+    const here = globalThis.location?.href;
+    const cb = this.#oauth && typeof here === 'string' ? callbackOf(here) : undefined;
+    if (!cb) return Promise.resolve(undefined);
+    return (this.#redirect = this.#watched(this.#finishRedirect(cb, true)));
   }
 
   /** One call: the operation's strings `a` and up to three name/value maps, each flattened. */
@@ -179,18 +260,19 @@ export class UserPool {
   }
 
   /** Stores a session from tokens (expiry from the access token's `exp` when given): `[its record, whether the
-   *  storage took it]` (when it did not, the record is kept in memory for this page and `storageError` emitted). */
-  async #store(username, tokens, refreshToken, exp, offset) {
-    const record = step('upRecord', [this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken, Math.trunc(tokens.expiresIn), Number.isFinite(exp) ? Math.trunc(exp) : '', nowSecs(), offset]);
+   *  storage took it]` (when it did not, the record is kept in memory for this page and `storageError` emitted).
+   *  `method`: `signInWithRedirect` / `signInWithPopup` for a hosted-UI session (kept through refreshes). */
+  async #store(username, tokens, refreshToken, exp, offset, method = '') {
+    const record = step('upRecord', [this.#clientId, username, tokens.idToken, tokens.accessToken, refreshToken, Math.trunc(tokens.expiresIn), Number.isFinite(exp) ? Math.trunc(exp) : '', nowSecs(), offset, method]);
     const saved = await this.#storage.save(this.#key, record);
     return [JSON.parse(record), saved];
   }
 
-  async #storeTokens(tokens, refreshToken, fallbackUsername) {
+  async #storeTokens(tokens, refreshToken, fallbackUsername, method) {
     const access = claims(tokens.accessToken);
     const name = claims(tokens.idToken)?.['cognito:username'] ?? access?.username;
     const exp = typeof access?.exp === 'number' ? Math.trunc(access.exp) : NaN;
-    return (await this.#store(typeof name === 'string' ? name : fallbackUsername, tokens, refreshToken, exp, this.#offset))[0];
+    return (await this.#store(typeof name === 'string' ? name : fallbackUsername, tokens, refreshToken, exp, this.#offset, method))[0];
   }
 
   async #clear() {
@@ -364,7 +446,7 @@ export class UserPool {
     }
     const tokens = readReply(body).tokens;
     if (!tokens) throw invalid('the refresh returned no tokens');
-    const fresh = await this.#storeTokens(tokens, tokens.refreshToken ?? s.refreshToken, s.username);
+    const fresh = await this.#storeTokens(tokens, tokens.refreshToken ?? s.refreshToken, s.username, str(s, 'signInMethod'));
     this.#emitUser('tokenRefresh', fresh.username);
     return true;
   }
@@ -411,7 +493,14 @@ export class UserPool {
       s = await this.#load();
       if (!s) return null;
     }
-    return { username: s.username, tokens: { idToken: s.idToken, accessToken: s.accessToken }, expiresAt: (s.expiresAt - s.clockOffset) * 1000 };
+    const out = { username: s.username, tokens: { idToken: s.idToken, accessToken: s.accessToken }, expiresAt: (s.expiresAt - s.clockOffset) * 1000 };
+    out.signInMethod = str(s, 'signInMethod') ?? 'signIn';
+    // A federated user's providers (the ID token's `identities`: Google, a SAML or OIDC provider ...).
+    const ids = claims(s.idToken)?.identities;
+    if (Array.isArray(ids)) {
+      out.identities = ids.filter(isObject).map((i) => ({ providerName: str(i, 'providerName'), providerType: str(i, 'providerType'), userId: str(i, 'userId') }));
+    }
+    return out;
   }
 
   /** The signed-in user's access token (refreshed if it is about to expire). */
@@ -463,25 +552,33 @@ export class UserPool {
     return this.signIn({ username: waiting[0], password: waiting[1] });
   }
 
-  /** Signs out here (and revokes the refresh token), or everywhere with `global: true` (GlobalSignOut). */
+  /** Signs out here (and revokes the refresh token), or everywhere with `global: true` (GlobalSignOut). With
+   *  `redirect: true` the page then goes to the hosted UI's `/logout`, which ends its session too and comes back to
+   *  `oauth.redirectSignOut`. */
   async signOut(options) {
     const global = isObject(options) && options.global === true;
+    const logout = isObject(options) && options.redirect === true ? logoutUrl(this.#oauthOrFail('signOut({ redirect: true })'), this.#clientId) : undefined;
     const s = await this.#load();
     if (!s) {
       await this.#clear();
+      if (logout) globalThis.location.assign(logout);
       return;
     }
     // Signing out locally must work offline too: the server-side part is best effort, except that a global
     // sign-out the network never delivered is reported.
     let error;
     try {
-      await (global ? this.#call('GlobalSignOut', [s.accessToken]) : this.#call('RevokeToken', [s.refreshToken]));
+      if (global) await this.#call('GlobalSignOut', [s.accessToken]);
+      // A hosted-UI session is revoked at the domain's /oauth2/revoke.
+      else if (str(s, 'signInMethod') && this.#oauth) await postForm(this.#oauth, '/oauth2/revoke', this.#client, 'revoke', s.refreshToken);
+      else await this.#call('RevokeToken', [s.refreshToken]);
     } catch (e) {
       error = e;
     }
     await this.#clear();
     this.#emitUser('signedOut', s.username);
     if (global && error?.code === 'NetworkError') throw error;
+    if (logout) globalThis.location.assign(logout);
   }
 
   /** Sends a password-reset code. */
@@ -558,10 +655,11 @@ export class UserPool {
     this.#emitUser('signedOut', username);
   }
 
-  /** Listens to `signedIn`, `signedOut`, `tokenRefresh`, `tokenRefreshFailure` or `storageError` (the storage
-   *  refused a write: the session is kept in memory for this page; the payload holds no value). */
+  /** Listens to `signedIn` (after a hosted-UI sign-in with its `customState`), `signedOut`, `tokenRefresh`,
+   *  `tokenRefreshFailure`, `signInWithRedirectFailure` or `storageError` (the storage refused a write: the
+   *  session is kept in memory for this page; the payload holds no value). */
   on(event, listener) {
-    if (!EVENTS.includes(event)) throw invalid('event must be signedIn, signedOut, tokenRefresh, tokenRefreshFailure or storageError');
+    if (!EVENTS.includes(event)) throw invalid(`event must be one of ${EVENTS.join(', ')}`);
     if (typeof listener !== 'function') throw invalid('listener must be a function');
     this.#listeners.push([event, listener]);
   }

@@ -23,6 +23,20 @@ pub fn encode(data: &[u8]) -> String {
     out
 }
 
+/// base64url without padding (RFC 4648 section 5), as PKCE (RFC 7636) and JWTs use it.
+pub fn encode_url(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in encode(data).chars() {
+        match c {
+            '+' => out.push('-'),
+            '/' => out.push('_'),
+            '=' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn value(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
 }
@@ -58,6 +72,7 @@ mod tests {
             assert_eq!(decode(enc).ok(), Some(plain.as_bytes().to_vec()));
         }
         assert_eq!(decode("+/+/").ok(), Some(vec![0xfb, 0xff, 0xbf]));
+        assert_eq!(encode_url(&[0xfb, 0xff, 0xbf, 0x66]), "-_-_Zg");
         for bad in ["Zg===", "Z", "Zm9v!A==", "Zm 9v"] {
             assert!(decode(bad).is_err(), "{bad}");
         }

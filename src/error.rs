@@ -35,6 +35,12 @@ impl Error {
         Error(Box::new(Details { code: Cow::Borrowed(code), message: message.into(), retryable: false }))
     }
 
+    /// The same error, marked as worth trying again later or not.
+    pub fn retryable(mut self, retryable: bool) -> Self {
+        self.0.retryable = retryable;
+        self
+    }
+
     /// An error a service answered with (`__type` / `Code`), HTTP status `status`.
     pub fn service(code: String, message: String, status: u16) -> Self {
         let retryable = status >= 500

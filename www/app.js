@@ -218,8 +218,10 @@
 
   $('sign-out').addEventListener('click', action(async () => {
     setStatus('Signing out…');
+    // A hosted-UI session also ends the hosted UI's own session (its /logout comes back to this page).
+    const session = await pool.getSession({}).catch(() => null);
     try {
-      await pool.signOut({});
+      await pool.signOut({ redirect: !!session && session.signInMethod !== 'signIn' });
     } finally {
       await identity.clear({});
       showSignedOut();
@@ -291,6 +293,18 @@
 
   $('refresh-files').addEventListener('click', action(listFiles));
 
+  // ---- Hosted UI / federated sign-in -----------------------------------------------------------------------
+
+  $('sign-in-idp').addEventListener('click', action(async () => {
+    setStatus('Going to the local IdP…');
+    await pool.signInWithRedirect({ provider: { custom: state.hostedUi.providers.oidc }, customState: 'local IdP' });
+  }));
+
+  $('sign-in-hosted').addEventListener('click', action(async () => {
+    setStatus('Going to the hosted sign-in page…');
+    await pool.signInWithRedirect({ provider: 'COGNITO', customState: 'hosted sign-in' });
+  }));
+
   // ---- 4. Notes in DynamoDB ------------------------------------------------------------------------------
 
   async function listNotes() {
@@ -335,7 +349,22 @@
     state = await res.json();
     await CognitoFetch.ready;
     const endpoint = state.endpoint + '/';
-    pool = new CognitoFetch.UserPool({ region: state.region, userPoolId: state.userPoolId, clientId: state.clientId, endpoint });
+    // The hosted UI (local-aws's <prefix>.auth.localhost domain, and through it the local OIDC IdP): Cognito takes
+    // http callback URLs on localhost only, so it is offered when this page is opened on http://localhost:<port>.
+    const hosted = state.hostedUi;
+    const here = location.origin + location.pathname;
+    const oauthOk = !!hosted && (location.protocol === 'https:' || location.hostname === 'localhost');
+    const oauth = oauthOk ? { domain: hosted.domain, redirectSignIn: here, redirectSignOut: here, scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'] } : undefined;
+    const clientId = oauthOk && hosted.clientId ? hosted.clientId : state.clientId;
+    pool = new CognitoFetch.UserPool({ region: state.region, userPoolId: state.userPoolId, clientId, endpoint, oauth });
+    $('hosted').hidden = !oauthOk;
+    if (hosted && !oauthOk) {
+      $('hosted-hint').textContent = 'Hosted and IdP sign-in: open this page on http://localhost:' + location.port + location.pathname;
+      $('hosted-hint').hidden = false;
+    }
+    // Back from the hosted UI: the library finishes the sign-in (the code and state leave the address bar).
+    const back = await pool.handleRedirect().catch((err) => { showError(err); });
+    if (back) setStatus('Signed in through the hosted UI' + (back.customState ? ' (' + back.customState + ')' : '') + '.');
     identity = new CognitoFetch.IdentityPool({
       region: state.region, identityPoolId: state.identityPoolId, endpoint, userPool: pool, allowGuest: false,
     });
@@ -343,7 +372,9 @@
     ddb = new CognitoFetch.DynamoDB({ region: state.region, credentials: identity, endpoint });
     pool.on('signedOut', showSignedOut);
 
-    if (await pool.getSession({})) {
+    if (back) {
+      await showSignedIn();
+    } else if (await pool.getSession({})) {
       setStatus('Welcome back: your session was restored.');
       await showSignedIn();
     } else {

@@ -28,6 +28,7 @@ from . import cors, errors, routing
 from .authorize import Authorizer
 from .cognito import CognitoLayer
 from .identity import IdentityLayer
+from .cognito.oauth import HostedUi
 from .credentials import CredentialStore
 from .errors import AuthError, AwsError
 from .faults import Fault, FaultQueue
@@ -144,6 +145,7 @@ class LocalAws:
         verbose: bool = False,
         authorizer: Authorizer | None = None,
         faults: FaultQueue | None = None,
+        hosted_ui: HostedUi | None = None,
     ) -> None:
         self.region = region
         self.credentials = credentials
@@ -155,6 +157,7 @@ class LocalAws:
         self.verbose = verbose
         self.authorizer = authorizer or Authorizer({}, region)  # no roles: role credentials get nothing
         self.faults = faults or FaultQueue()
+        self.hosted_ui = hosted_ui
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -167,6 +170,19 @@ class LocalAws:
                 log.info("%s %s -> %s [%s]", method, environ.get("PATH_INFO", ""), status.split(" ", 1)[0], service_name)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
+        # Managed login: a user pool domain, told apart by its Host header (cognito/oauth.py).
+        prefix = self.hosted_ui.domain_prefix(environ) if self.hosted_ui is not None else None
+        if prefix is not None:
+            if self.verbose:
+                log.info("%s %s [hosted-ui %s]", method, environ.get("PATH_INFO", ""), prefix)
+            try:
+                return self.hosted_ui(environ, start_response, prefix)
+            except Exception:  # a bug of ours: say so, never a half answer
+                traceback.print_exc(file=sys.stderr)
+                body = b"local-aws raised an exception; see the server log"
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+                return [body]
+
         if method == "OPTIONS":
             headers = cors.preflight_headers(environ) + [("Content-Length", "0"), ("Date", formatdate(usegmt=True))]
             if self.verbose:
@@ -178,6 +194,11 @@ class LocalAws:
             body = json.dumps(self.state(), indent=2).encode()
             finish("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [b"" if method == "HEAD" else body]
+
+        if self.hosted_ui is not None:  # GET /<userPoolId>/.well-known/openid-configuration
+            answer = self.hosted_ui.well_known(environ)
+            if answer is not None:
+                return self._answer(answer, method, finish)
 
         if environ.get("PATH_INFO") == OUTBOX_PATH:
             return self._outbox(environ, method, finish)

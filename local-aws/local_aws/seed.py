@@ -10,11 +10,16 @@ from __future__ import annotations
 import boto3
 from botocore.config import Config
 
+import time
+
+from .cognito import totp
 from .identity import oidc
 
 
-def seed(endpoint: str, config: dict) -> dict:
-    """Creates the user pools and app clients, identity pool, bucket and table; returns the state dict."""
+def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_issuer: str | None = None) -> dict:
+    """Creates the user pools and app clients (with their domains, identity providers and OAuth
+    settings), identity pool, bucket and table; returns the state dict. ``idp_issuer``: the local
+    OpenID provider (idp.py) that the pools' identity providers federate to."""
     region = config["region"]
     key = config["credentials"]
     session = boto3.session.Session(
@@ -34,9 +39,9 @@ def seed(endpoint: str, config: dict) -> dict:
 
     pool_config = config["userPool"]
     idp = client("cognito-idp")
-    main = _seed_user_pool(idp, pool_config)
+    main = _seed_user_pool(idp, pool_config, config, idp_issuer)
     pool_id, client_id, users = main["poolId"], main["clientId"], main["users"]
-    mfa = _seed_user_pool(idp, config["mfaUserPool"]) if config.get("mfaUserPool") else None
+    mfa = _seed_user_pool(idp, config["mfaUserPool"], config, idp_issuer) if config.get("mfaUserPool") else None
 
     identity_config = config["identityPool"]
     identity = client("cognito-identity")
@@ -105,10 +110,35 @@ def seed(endpoint: str, config: dict) -> dict:
     state["oidcProvider"] = oidc.provider_name(endpoint)
     state["oidcAudience"] = ((config.get("oidc") or {}).get("audiences") or ["cognito-fetch-local"])[0]
     state["oidcToken"] = f"{oidc.issuer(endpoint)}/token"
+    if main.get("domain") and hosted_ui_port:
+        hosted = {
+            "domain": f"http://{main['domain']}.auth.localhost:{hosted_ui_port}",
+            "userPoolId": pool_id,
+            "clientId": client_id,
+        }
+        if main.get("secretOAuth"):
+            hosted["clientSecretClientId"] = main["secretClientId"]
+            hosted["clientSecret"] = main["clientSecret"]
+        providers = {p["type"]: p["name"] for p in pool_config.get("identityProviders") or []}
+        hosted["providers"] = {"social": providers.get("Google"), "oidc": providers.get("OIDC")}
+        hosted["callbackUrls"] = (pool_config.get("oauth") or {}).get("callbackURLs") or []
+        hosted["logoutUrls"] = (pool_config.get("oauth") or {}).get("logoutURLs") or []
+        idp_config = (config.get("hostedUi") or {}).get("idp") or {}
+        if idp_issuer:
+            hosted["idp"] = {
+                "issuer": idp_issuer,
+                "users": [
+                    {"login": u["login"], "password": u["password"], "sub": u["sub"], "email": (u.get("claims") or {}).get("email")}
+                    for u in idp_config.get("users") or []
+                ],
+            }
+        if main.get("totpUsers"):
+            hosted["mfa"] = main["totpUsers"][0]
+        state["hostedUi"] = hosted
     return state
 
 
-def _seed_user_pool(idp, pool_config: dict) -> dict:
+def _seed_user_pool(idp, pool_config: dict, config: dict, idp_issuer: str | None) -> dict:
     """One user pool with its public app client (and, if configured, a client with a
     secret), MFA settings and users. Returns ids, the secret and the users for the state file."""
     policies = {
@@ -147,10 +177,43 @@ def _seed_user_pool(idp, pool_config: dict) -> dict:
             settings["EmailMfaConfiguration"] = {"Message": "Your code is {####}", "Subject": "Your code"}
         idp.set_user_pool_mfa_config(**settings)
 
+    result: dict = {}
+    if pool_config.get("domain"):
+        # Managed login: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain.html
+        idp.create_user_pool_domain(UserPoolId=pool_id, Domain=pool_config["domain"])
+        result["domain"] = pool_config["domain"]
+    idp_config = (config.get("hostedUi") or {}).get("idp") or {}
+    for provider in pool_config.get("identityProviders") or []:
+        details = {
+            "client_id": idp_config["clientId"],
+            "client_secret": idp_config["clientSecret"],
+            "authorize_scopes": provider["scopes"],
+        }
+        if provider["type"] == "OIDC":
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html
+            details.update(oidc_issuer=idp_issuer or "", attributes_request_method="GET")
+        idp.create_identity_provider(
+            UserPoolId=pool_id,
+            ProviderName=provider["name"],
+            ProviderType=provider["type"],
+            ProviderDetails=details,
+            AttributeMapping=provider.get("attributeMapping") or {"username": "sub"},
+        )
+    oauth = pool_config.get("oauth")
+
     def app_client(name: str, secret: bool, client_config: dict) -> dict:
         extra = {}
         if client_config.get("refreshTokenRotation"):
             extra["RefreshTokenRotation"] = client_config["refreshTokenRotation"]
+        if oauth and client_config.get("oauth", True):
+            extra.update(
+                AllowedOAuthFlowsUserPoolClient=True,
+                AllowedOAuthFlows=oauth["flows"],
+                AllowedOAuthScopes=oauth["scopes"],
+                CallbackURLs=oauth["callbackURLs"],
+                LogoutURLs=oauth.get("logoutURLs") or [],
+                SupportedIdentityProviders=oauth["identityProviders"],
+            )
         return idp.create_user_pool_client(
             UserPoolId=pool_id,
             ClientName=name,
@@ -161,14 +224,15 @@ def _seed_user_pool(idp, pool_config: dict) -> dict:
             **extra,
         )["UserPoolClient"]
 
-    result = {"poolId": pool_id, "clientId": app_client(pool_config["clientName"], False, pool_config)["ClientId"]}
+    result.update(poolId=pool_id, clientId=app_client(pool_config["clientName"], False, pool_config)["ClientId"])
     if pool_config.get("secretClient"):
         secret_config = pool_config["secretClient"]
         created = app_client(secret_config["clientName"], True, secret_config)
         result["secretClientId"] = created["ClientId"]
         result["clientSecret"] = created["ClientSecret"]
+        result["secretOAuth"] = bool(oauth and secret_config.get("oauth", True))
 
-    users = []
+    users, totp_users = [], []
     for user in pool_config.get("users", []):
         temporary = bool(user.get("temporary"))
         idp.admin_create_user(
@@ -183,6 +247,27 @@ def _seed_user_pool(idp, pool_config: dict) -> dict:
         entry = {"username": user["username"], "password": user["password"]}
         if temporary:
             entry["temporary"] = True
+        if user.get("totp"):
+            entry["totpSecret"] = _set_up_totp(idp, pool_id, result["clientId"], user)
+            totp_users.append(entry)  # not in "users": their sign-in asks for a code
+            continue
         users.append(entry)
     result["users"] = users
+    result["totpUsers"] = totp_users
     return result
+
+
+def _set_up_totp(idp, pool_id: str, client_id: str, user: dict) -> str:
+    """Gives the user an authenticator app through the API (AssociateSoftwareToken,
+    VerifySoftwareToken, SetUserMFAPreference); returns the secret for the state file. The
+    verifying code is the previous time step's (accepted within the +-1 step window), so a sign-in
+    right after start-up can use the current step's code without it counting as a replay."""
+    tokens = idp.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
+    )["AuthenticationResult"]
+    secret = idp.associate_software_token(AccessToken=tokens["AccessToken"])["SecretCode"]
+    previous = int(time.time() // totp.STEP) - 1
+    idp.verify_software_token(AccessToken=tokens["AccessToken"], UserCode=totp.code_at(secret, previous))
+    idp.set_user_mfa_preference(AccessToken=tokens["AccessToken"], SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    return secret

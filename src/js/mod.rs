@@ -18,12 +18,14 @@
 //! the wasm's exports over linear memory (`_alloc`, `_step`, `_sign` ...) are [`exports`], wasm32 only, with
 //! `pkg-config/wasm.js` as their JS side.
 //!
-//! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`dynamodb`] (attribute values), and [`wire`]:
+//! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`oauth`] (hosted UI / federation), [`dynamodb`]
+//! (attribute values), and [`wire`]:
 //! the user-pool, identity-pool, retry and S3 steps.
 
 pub mod dynamodb;
 #[cfg(target_arch = "wasm32")]
 pub mod exports;
+pub mod oauth;
 pub mod sigv4;
 pub mod srp;
 pub mod wire;
@@ -77,6 +79,14 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "upNeedsRefresh" => wire::up_needs_refresh(f),
         "upClockOffset" => wire::up_clock_offset(f),
         "totpUri" => wire::totp_uri(f),
+        "oauthConfig" => oauth::config(f),
+        "oauthStart" => oauth::start(f),
+        "oauthIsPopup" => oauth::is_popup(f),
+        "oauthCallback" => oauth::callback(f),
+        "oauthError" => oauth::error(f),
+        "oauthTokenForm" => oauth::token_form(f),
+        "oauthIdToken" => oauth::id_token(f),
+        "oauthLogout" => oauth::logout(f),
         "srpStart" => srp::srp_start(f),
         "srpClaim" => srp::srp_claim(f),
         "srpTimestamp" => srp::srp_timestamp(f),

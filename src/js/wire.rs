@@ -367,8 +367,8 @@ pub fn up_responses(f: &mut Fields, answer: &str) -> Result<String> {
 }
 
 /// `upRecord`: clientId, username, idToken, accessToken, refreshToken, ExpiresIn, the access token's `exp`
-/// (empty when unreadable), local now, clock offset (seconds). The session record to store, `expiresAt` on the
-/// server's clock.
+/// (empty when unreadable), local now, clock offset (seconds), signInMethod (empty for `signIn`). The session
+/// record to store, `expiresAt` on the server's clock.
 pub fn up_record(f: &mut Fields) -> Result<String> {
     let (client_id, username) = (f.str(), f.str());
     let (id_token, access_token, refresh_token) = (f.str(), f.str(), f.str());
@@ -376,7 +376,8 @@ pub fn up_record(f: &mut Fields) -> Result<String> {
     let exp = f.int();
     let local_now = f.int().unwrap_or(0);
     let clock_offset = f.int().unwrap_or(0);
-    Ok(Session::from_tokens(username, &tokens, refresh_token, exp, local_now, clock_offset).record(client_id))
+    let session = Session { sign_in_method: f.opt(), ..Session::from_tokens(username, &tokens, refresh_token, exp, local_now, clock_offset) };
+    Ok(session.record(client_id))
 }
 
 /// `upNeedsRefresh`: expiresAt (server clock), clock offset, local now (seconds). Whether to refresh now.

@@ -24,6 +24,8 @@ pub struct Session<'a> {
     pub expires_at: i64,
     /// Server clock minus local clock, seconds.
     pub clock_offset: i64,
+    /// How the user signed in when not with `signIn`: `signInWithRedirect` or `signInWithPopup` (hosted UI).
+    pub sign_in_method: Option<&'a str>,
 }
 
 /// The clock offset from a response's `Date` (server, seconds) seen at local time `local_now`.
@@ -47,6 +49,7 @@ impl<'a> Session<'a> {
             refresh_token,
             expires_at: token_exp.unwrap_or(server_now + tokens.expires_in),
             clock_offset,
+            sign_in_method: None,
         }
     }
 
@@ -66,6 +69,7 @@ impl<'a> Session<'a> {
             .str("refreshToken", self.refresh_token)
             .num("expiresAt", self.expires_at)
             .num("clockOffset", self.clock_offset)
+            .opt_str("signInMethod", self.sign_in_method)
             .finish()
     }
 }
@@ -103,6 +107,11 @@ mod tests {
         assert_eq!(
             s.record("c1"),
             r#"{"v":1,"clientId":"c1","username":"ann","idToken":"i","accessToken":"a","refreshToken":"r","expiresAt":99,"clockOffset":-5}"#
+        );
+        let s = Session { sign_in_method: Some("signInWithRedirect"), ..s };
+        assert_eq!(
+            s.record("c1"),
+            r#"{"v":1,"clientId":"c1","username":"ann","idToken":"i","accessToken":"a","refreshToken":"r","expiresAt":99,"clockOffset":-5,"signInMethod":"signInWithRedirect"}"#
         );
     }
 }

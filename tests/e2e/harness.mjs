@@ -107,14 +107,15 @@ export async function startServers(state) {
   }
 }
 
-export async function launchBrowser() {
+/** Headless Chromium; `extraArgs` e.g. `--host-resolver-rules=MAP app.test 127.0.0.1`. */
+export async function launchBrowser(extraArgs = []) {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**
  * Registers hooks for one test file and returns the environment they fill in:
- * { state, aws, main, other, browser, open(origin, path) }.
+ * { state, aws, main, other, localhost, browser, open(origin, path) }.
  * Options: { browser: false } for Node-only files (no page servers, no Chromium).
  */
 export function e2e({ browser: wantBrowser = true, pkg = ['index.js'] } = {}) {
@@ -131,7 +132,8 @@ export function e2e({ browser: wantBrowser = true, pkg = ['index.js'] } = {}) {
     if (!wantBrowser) return;
     const { main, other } = await startServers(env.state);
     cleanups.push(() => main.close(), () => other.close());
-    Object.assign(env, { main, other });
+    // `localhost`: the main server under the name Cognito allows http callback URLs on (same port, other origin).
+    Object.assign(env, { main, other, localhost: { ...main, url: main.url.replace('127.0.0.1', 'localhost') } });
     env.browser = await launchBrowser();
     cleanups.push(() => env.browser.close());
   }, { timeout: 120_000 });

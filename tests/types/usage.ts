@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -78,6 +78,28 @@ async function userPool(): Promise<void> {
   // @ts-expect-error region is required
   new UserPool({ userPoolId: 'r_p', clientId: 'c' });
   void [idToken, step];
+}
+
+async function hostedUi(): Promise<void> {
+  const oauth: OAuthOptions = { domain: 'auth.example.com', redirectSignIn: ['https://app.example.com/'], redirectSignOut: 'https://app.example.com/bye', scopes: ['openid', 'email'], responseType: 'code' };
+  const pool = new UserPool({ region: 'us-east-1', userPoolId: 'us-east-1_Abc', clientId: 'c', oauth });
+  await pool.signInWithRedirect({ provider: 'Google', customState: '/photos', options: { loginHint: 'a@b.c', lang: 'fr', prompt: 'login' } });
+  await pool.signInWithRedirect({ provider: { custom: 'MySAML' } });
+  await pool.signInWithRedirect();
+  const done: RedirectSignInOutput = await pool.signInWithPopup({ provider: 'COGNITO' });
+  const state: string | undefined = done.customState;
+  const back: RedirectSignInOutput | undefined = await pool.handleRedirect();
+  const session = await pool.getSession();
+  const how: 'signIn' | 'signInWithRedirect' | 'signInWithPopup' | undefined = session?.signInMethod;
+  const provider: string | undefined = session?.identities?.[0]?.providerName;
+  pool.on('signInWithRedirectFailure', (p: AuthEventPayload) => void p.error?.name);
+  pool.on('signedIn', (p: AuthEventPayload) => void p.customState);
+  await pool.signOut({ redirect: true });
+  // @ts-expect-error not a provider Cognito knows by that name
+  await pool.signInWithRedirect({ provider: 'Amazon' });
+  // @ts-expect-error only the code flow
+  new UserPool({ region: 'r', userPoolId: 'r_p', clientId: 'c', oauth: { domain: 'd', redirectSignIn: 'https://a/', responseType: 'token' } });
+  void [state, back, how, provider];
 }
 
 async function aws(pool: UserPool): Promise<void> {

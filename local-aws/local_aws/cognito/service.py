@@ -53,6 +53,8 @@ CODE_MISMATCH = "Invalid verification code provided, please try again."
 CODE_EXPIRED = "Invalid code provided, please request a code again."
 ATTEMPTS_EXCEEDED = "Attempt limit exceeded, please try after some time."
 MFA_MISMATCH = "Invalid code or auth state for the user."
+# The scope of access tokens from the API sign-in flows; managed login grants OAuth scopes instead.
+API_SCOPE = "aws.cognito.signin.user.admin"
 
 
 @dataclass
@@ -75,6 +77,9 @@ class Settings:
     auth_session_seconds: float | None = None
     # None: the app client's AccessTokenValidity / IdTokenValidity / RefreshTokenValidity.
     token_lifetimes: dict[str, float | None] = field(default_factory=lambda: {"access": None, "id": None, "refresh": None})
+    # Managed login's authorization codes: "valid for five minutes"
+    # (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html).
+    authorization_code_seconds: float = 300
 
     @classmethod
     def from_config(cls, data: dict | None) -> "Settings":
@@ -87,6 +92,8 @@ class Settings:
         if data.get("authSessionSeconds") is not None:
             settings.auth_session_seconds = float(data["authSessionSeconds"])
         settings.token_lifetimes.update(data.get("tokenLifetimeSeconds") or {})
+        if data.get("authorizationCodeSeconds") is not None:
+            settings.authorization_code_seconds = float(data["authorizationCodeSeconds"])
         return settings
 
 
@@ -193,6 +200,9 @@ class CognitoLayer:
             "AdminUserGlobalSignOut": self.admin_user_global_sign_out,
             "AdminDisableUser": self.admin_disable_user,
             "AdminDeleteUser": self.admin_delete_user,
+            # OAuth settings for managed login (app_clients.py).
+            "CreateUserPoolClient": lambda p: app_clients.create_user_pool_client(self, p),
+            "UpdateUserPoolClient": lambda p: app_clients.update_user_pool_client(self, p),
         }
 
     # ------------------------------------------------------------------ entry point
@@ -758,9 +768,17 @@ class CognitoLayer:
                 out[kind] = float(default) * UNIT_SECONDS[default_unit]
         return out
 
-    def _issue(self, pool, client, user, *, record: RefreshRecord | None = None, new_refresh: bool = True) -> dict:
-        """Mints moto-signed access and ID tokens (and a refresh token) and records them."""
+    def _issue(
+        self, pool, client, user, *, record: RefreshRecord | None = None, new_refresh: bool = True,
+        scope: str | None = None, id_claims: dict | None = None, at_hash: bool = False, id_token: bool = True,
+    ) -> dict:
+        """Mints moto-signed access and ID tokens (and a refresh token) and records them.
+
+        Managed login (oauth.py) passes the granted OAuth ``scope`` (kept with the refresh token,
+        so refreshed access tokens carry it too), ``id_claims`` (``nonce``), ``at_hash`` and
+        ``id_token=False`` when ``openid`` was not granted."""
         now = time.time()
+        scope = scope or (record.scope if record is not None else API_SCOPE)
         lifetimes = self._lifetimes(client)
         event_id = str(uuid.uuid4())
         if record is None or new_refresh:
@@ -778,7 +796,7 @@ class CognitoLayer:
                 )
             )
             new_record = RefreshRecord(
-                token, pool.id, client.id, user.username, origin_jti, auth_time, now + lifetimes["refresh"], family
+                token, pool.id, client.id, user.username, origin_jti, auth_time, now + lifetimes["refresh"], family, scope
             )
             self.refresh[token] = new_record
             pool.refresh_tokens[token] = (client.id, user.username, origin_jti)
@@ -790,7 +808,7 @@ class CognitoLayer:
             "origin_jti": issued_from.origin_jti,
             "event_id": event_id,
             "auth_time": issued_from.auth_time,
-            "scope": "aws.cognito.signin.user.admin",
+            "scope": scope,
         }
         id_extra: dict[str, Any] = {"origin_jti": issued_from.origin_jti, "event_id": event_id, "auth_time": issued_from.auth_time}
         if groups:
@@ -803,17 +821,31 @@ class CognitoLayer:
                 continue
             if attr_name in ("email_verified", "phone_number_verified"):
                 value = str(value).lower() == "true"
+            elif attr_name == "identities":
+                # Federated users: the attribute is a JSON string, the ID token carries the array.
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    pass
             id_extra[attr_name] = value
         access_token, _ = pool.create_jwt(client.id, user.username, "access", expires_in=int(lifetimes["access"]), extra_data=access_extra)
-        id_token, _ = pool.create_jwt(client.id, user.username, "id", expires_in=int(lifetimes["id"]), extra_data=id_extra)
+        if at_hash:
+            # OpenID Connect Core 3.1.3.6: left half of SHA-256 of the access token, base64url.
+            id_extra["at_hash"] = _b64url(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
+        id_extra.update(id_claims or {})
+        minted_id = None
+        if id_token:
+            minted_id, _ = pool.create_jwt(client.id, user.username, "id", expires_in=int(lifetimes["id"]), extra_data=id_extra)
+            pool.id_tokens[minted_id] = (client.id, user.username)
+            issued_from.id_tokens.add(minted_id)
         pool.access_tokens[access_token] = (client.id, user.username)
-        pool.id_tokens[id_token] = (client.id, user.username)
         self.access[access_token] = AccessRecord(
-            pool.id, client.id, user.username, now + lifetimes["access"], issued_from.token, id_token
+            pool.id, client.id, user.username, now + lifetimes["access"], issued_from.token, minted_id, scope=scope
         )
         issued_from.access_tokens.add(access_token)
-        issued_from.id_tokens.add(id_token)
-        result = {"AccessToken": access_token, "ExpiresIn": int(lifetimes["access"]), "TokenType": "Bearer", "IdToken": id_token}
+        result = {"AccessToken": access_token, "ExpiresIn": int(lifetimes["access"]), "TokenType": "Bearer"}
+        if minted_id is not None:
+            result["IdToken"] = minted_id
         if new_refresh:
             result["RefreshToken"] = issued_from.token
         return result
@@ -940,6 +972,11 @@ class CognitoLayer:
             raise _not_authorized("Access Token has been revoked")
         if time.time() >= record.expires:
             raise _not_authorized("Access Token has expired")
+        if API_SCOPE not in record.scope.split():
+            # Managed-login tokens without aws.cognito.signin.user.admin cannot call the user API
+            # (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html);
+            # the message as Cognito sends it is quoted in aws-amplify/aws-sdk-android#871.
+            raise _not_authorized("Access Token does not have required scopes")
         pool = self._pool(record.pool_id)
         user = pool._get_user(record.username)
         if user is None:
@@ -1332,3 +1369,7 @@ class CognitoLayer:
         if pool.id in self.email_mfa_config:
             answer["EmailMfaConfiguration"] = self.email_mfa_config[pool.id]
         return answer
+
+
+# app_clients.py needs CognitoError from this module, so it is imported once everything above exists.
+from . import app_clients  # noqa: E402

@@ -42,6 +42,7 @@ class RefreshRecord:
     auth_time: int
     expires: float
     family: str
+    scope: str = "aws.cognito.signin.user.admin"  # the access tokens' scope (OAuth scopes from managed login)
     revoked: bool = False
     rotated_at: float | None = None
     access_tokens: set[str] = field(default_factory=set)
@@ -57,6 +58,7 @@ class AccessRecord:
     refresh: str | None
     id_token: str | None = None
     revoked: bool = False
+    scope: str = "aws.cognito.signin.user.admin"
 
 
 @dataclass
