@@ -109,6 +109,8 @@ def test_developer_token_is_issued_and_accepted(state):
     assert refused(dev.lookup_developer_identity, IdentityPoolId=state["identityPoolId"], DeveloperUserIdentifier="nobody")["Code"] == "ResourceNotFoundException"
     assert dev.describe_identity(IdentityId=identity_id)["Logins"] == [state["developerProviderName"]]
 
+    # GetId with the token answers its identity.
+    assert unsigned(state, "cognito-identity").get_id(IdentityPoolId=state["identityPoolId"], Logins={IDENTITY_LOGIN: token})["IdentityId"] == identity_id
     key = _credentials(state, identity_id, {IDENTITY_LOGIN: token})
     assert key["identityId"] == identity_id
     # A developer identity is authenticated: the authenticated role (its own private prefix).
@@ -189,6 +191,12 @@ def test_tampered_or_foreign_developer_token_is_refused(state):
     guest_token = ci.get_open_id_token(IdentityId=guest)["Token"]
     error = refused(ci.get_credentials_for_identity, IdentityId=guest, Logins={IDENTITY_LOGIN: guest_token})
     assert error["Code"] == "NotAuthorizedException", error
+    # The token of a deleted identity names nobody.
+    _dev(state).delete_identities(IdentityIdsToDelete=[answer["IdentityId"]])
+    error = refused(ci.get_id, IdentityPoolId=state["identityPoolId"], Logins={IDENTITY_LOGIN: answer["Token"]})
+    assert error["Code"] == "ResourceNotFoundException", error
+    error = refused(ci.get_credentials_for_identity, IdentityId=answer["IdentityId"], Logins={IDENTITY_LOGIN: answer["Token"]})
+    assert error["Code"] == "ResourceNotFoundException", error
 
 
 # ---------------------------------------------------------------------------- token-based mapping

@@ -621,6 +621,9 @@ class IdentityPools:
             if not pool.allow_unauthenticated_identities:
                 raise _not_authorized(UNAUTHENTICATED_NOT_SUPPORTED)
             return {"IdentityId": self._new_identity(pool).identity_id}
+        for login in logins:
+            if login.identity_token:
+                self._identity(login.subject)  # a token of a deleted (or merged) identity names nobody
         owners = self._owners(pool.identity_pool_id, logins)
         if len(owners) > 1:
             raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
