@@ -3,7 +3,8 @@
 // with the development key by @smithy/signature-v4, the AWS SDK's signer, and the page asks it through
 // `developer: async () => ...`), the pool's rules-based role mapping on an OIDC claim, token-based mapping of a
 // user pool group's role, and `customRoleArn`. Which role the credentials carry is read from what S3 allows:
-// config.json's "editors" role writes shared/*, "readers" only reads it, the authenticated role cannot.
+// config.json's "editors" role writes shared/*, "readers" only reads it, the authenticated role cannot (all
+// three keep the user's own private/ prefix).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -72,8 +73,8 @@ async function setup(a) {
   return { s, log, identity, userPool, s3, caught, oidc, allowed, realFetch };
 }
 
-const EDITORS = { writeShared: true, readShared: true, writePrivate: false };
-const READERS = { writeShared: false, readShared: true, writePrivate: false };
+const EDITORS = { writeShared: true, readShared: true, writePrivate: true };
+const READERS = { writeShared: false, readShared: true, writePrivate: true };
 const AUTHENTICATED = { writeShared: false, readShared: false, writePrivate: true };
 
 test('a developer-authenticated identity: the backend gives the id and token, the page gets its credentials', TEST_TIMEOUT, async () => {
