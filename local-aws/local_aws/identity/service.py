@@ -77,7 +77,6 @@ CUSTOM_ROLE_DENIED = "CustomRoleArn is not a role the role mapping allows for th
 
 _ID_PATTERN = re.compile(r"[\w-]+:[0-9a-f-]+")
 _ROLE_ARN = re.compile(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+")
-_DEVELOPER_PROVIDER = re.compile(r"[\w._-]+")
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 
