@@ -199,6 +199,16 @@ def test_tampered_or_foreign_developer_token_is_refused(state):
     assert error["Code"] == "ResourceNotFoundException", error
 
 
+def test_logins_sizes_are_checked(state):
+    # API reference, LoginsMap: keys of 1-128 characters, values of 1-50000 (botocore checks neither).
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityService.GetId"}
+    for logins in ({"a" * 129: "x.y.z"}, {"accounts.google.com": "x" * 50001}, {"accounts.google.com": ""}):
+        body = json.dumps({"IdentityPoolId": state["identityPoolId"], "Logins": logins}).encode()
+        resp = send(state, "POST", "/", headers, body)
+        assert resp.status == 400 and resp.json()["__type"].endswith("ValidationException"), resp
+        assert "xxxx" not in resp.json()["message"]
+
+
 # ---------------------------------------------------------------------------- token-based mapping
 
 

@@ -145,6 +145,16 @@ def _rule_matches(rule: dict, claims: dict) -> bool:
     return any(test(v, wanted) for v in values)
 
 
+def _check_login_sizes(logins: dict) -> None:
+    """API reference, LoginsMap: keys (IdentityProviderName) 1-128 characters, values
+    (IdentityProviderToken) 1-50000; the value is sensitive, so it is never shown."""
+    for provider, token in logins.items():
+        if not 1 <= len(provider) <= 128:
+            raise _validation(provider, "logins", "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
+        if not 1 <= len(token) <= 50000:
+            raise _validation("***", "logins", "Map value must satisfy constraint: [Member must have length less than or equal to 50000, Member must have length greater than or equal to 1]")
+
+
 def _role_arn(arn: Any) -> str:
     if not isinstance(arn, str) or not 20 <= len(arn) <= 2048 or not _ROLE_ARN.fullmatch(arn):
         raise IdentityError("InvalidParameterException", f"Invalid role ARN: {arn}")
@@ -350,6 +360,7 @@ class IdentityPools:
             raise IdentityError("SerializationException", "Logins must be a map of provider names to tokens")
         if len(logins) > 10:
             raise _validation("{...}", "logins", "Member must have length less than or equal to 10")
+        _check_login_sizes(logins)
         return [self._verify_login(pool, provider, token) for provider, token in logins.items()]
 
     def _verify_login(self, pool, provider: str, token: str) -> Login:
@@ -770,6 +781,7 @@ class IdentityPools:
             raise IdentityError("SerializationException", "Logins must be a map of provider names to tokens")
         if len(logins) > 10:
             raise _validation("{...}", "logins", "Member must have length less than or equal to 10")
+        _check_login_sizes(logins)
         duration = p.get("TokenDuration", DEVELOPER_TOKEN_SECONDS)
         if not isinstance(duration, int) or isinstance(duration, bool) or not 1 <= duration <= MAX_DEVELOPER_TOKEN_SECONDS:
             raise _validation(duration, "tokenDuration", f"Member must have value between 1 and {MAX_DEVELOPER_TOKEN_SECONDS}")
