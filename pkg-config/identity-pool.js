@@ -2,11 +2,11 @@
 // the UserPool on every call so it is always current; other providers' tokens from `logins`; a developer-
 // authenticated identity's id and token from `developer`, which the app's backend got from
 // GetOpenIdTokenForDeveloperIdentity) or for a guest. `customRoleArn` asks for one of the roles the pool's role
-// mapping allows. The identity id is remembered per identity
-// pool, so a returning visitor skips GetId and a guest who signs in keeps its id. Credentials stay in memory
-// (persisting them is an option), are refreshed ahead of expiry on the server's clock with one refresh in flight,
-// and are dropped when the user behind them changes or signs out. The protocol steps (request bodies, records,
-// STS, refresh and staleness rules) are the wasm's `ip*` / `sts*` steps.
+// mapping allows. The identity id is remembered per identity pool, so a returning visitor skips GetId and a guest
+// who signs in keeps its id. Credentials stay in memory (persisting them is an option), are refreshed ahead of
+// expiry on the server's clock with one refresh in flight, and are dropped when the user behind them changes or
+// signs out. The protocol steps (request bodies, `Logins` checks, records, STS, refresh and staleness rules) are
+// the wasm's `ip*` / `sts*` steps.
 import {
   fail, invalid, isObject, optString, optBool, nonEmpty, required, pairsOf, parseObject, nowSecs, send, text, serverDate, storageOf,
   jsonCall, claims, step, stepFields,
