@@ -1,9 +1,12 @@
 // IdentityPool: temporary AWS credentials for the signed-in user (the user pool's ID token in `Logins`, read from
-// the UserPool on every call so it is always current) or for a guest. The identity id is remembered per identity
-// pool, so a returning visitor skips GetId and a guest who signs in keeps its id. Credentials stay in memory
-// (persisting them is an option), are refreshed ahead of expiry on the server's clock with one refresh in flight,
-// and are dropped when the user behind them changes or signs out. The protocol steps (request bodies, records,
-// STS, refresh and staleness rules) are the wasm's `ip*` / `sts*` steps.
+// the UserPool on every call so it is always current; other providers' tokens from `logins`; a developer-
+// authenticated identity's id and token from `developer`, which the app's backend got from
+// GetOpenIdTokenForDeveloperIdentity) or for a guest. `customRoleArn` asks for one of the roles the pool's role
+// mapping allows. The identity id is remembered per identity pool, so a returning visitor skips GetId and a guest
+// who signs in keeps its id. Credentials stay in memory (persisting them is an option), are refreshed ahead of
+// expiry on the server's clock with one refresh in flight, and are dropped when the user behind them changes or
+// signs out. The protocol steps (request bodies, `Logins` checks, records, STS, refresh and staleness rules) are
+// the wasm's `ip*` / `sts*` steps.
 import {
   fail, invalid, isObject, optString, optBool, nonEmpty, required, pairsOf, parseObject, nowSecs, send, text, serverDate, storageOf,
   jsonCall, claims, step, stepFields,
@@ -32,6 +35,10 @@ export class IdentityPool {
   #allowGuest;
   #basic;
   #persist;
+  #developer;
+  /** The developer identity last given by a `developer` function, `[identityId, token]`. */
+  #developerLast;
+  #role;
   /** `{ creds: [id, secret, token, expiration], issuedAt, identityId, principal }`, times on the server's clock. */
   #held;
   #refreshing;
@@ -65,6 +72,16 @@ export class IdentityPool {
     // A write the storage refuses keeps the value in memory for this page and emits `storageError`.
     this.#storage = storageOf(options.storage, (payload) => this.#emit('storageError', payload));
     this.#logins = options.logins;
+    const developer = options.developer;
+    if (developer != null && typeof developer !== 'function' && !isObject(developer)) {
+      throw invalid('developer must be { identityId, token } or a function that returns it');
+    }
+    this.#developer = developer;
+    this.#role = optString(options, 'customRoleArn');
+    if (this.#role !== undefined) {
+      if (this.#basic) throw invalid('customRoleArn is for the enhanced flow (basicFlow names its roles)');
+      step('ipRoleArn', [this.#role]);
+    }
     this.#allowGuest = optBool(options, 'allowGuest') ?? true;
     this.#persist = optBool(options, 'persistCredentials') ?? false;
   }
@@ -78,14 +95,33 @@ export class IdentityPool {
   }
 
   async #call(operation, id, logins) {
-    const [target, body] = stepFields('ipCall', [this.#region, this.#poolId, operation, id, logins]);
+    const role = operation === 'GetCredentialsForIdentity' ? this.#role : undefined;
+    const [target, body] = stepFields('ipCall', [this.#region, this.#poolId, operation, id, role, logins]);
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
     this.#learnClock(date);
     return answer;
   }
 
-  /** The `Logins` pairs now: the user pool's current ID token (if someone is signed in) and the app's. */
-  async #currentLogins() {
+  /** The developer-authenticated identity (`[identityId, token, reused]`), if the app has one. A `developer`
+   *  function (a call to the app's backend) is asked only when credentials are fetched: with `reuse`, the
+   *  identity it gave last is taken (`reused` true) to tell whether the credentials held are still its. */
+  async #developerNow(reuse) {
+    let d = this.#developer;
+    if (typeof d === 'function') {
+      if (reuse && this.#developerLast) return [...this.#developerLast, true];
+      d = await d.call(null);
+    }
+    if (d == null) return (this.#developerLast = undefined);
+    const identityId = optString(d, 'identityId');
+    const token = optString(d, 'token');
+    if (!identityId || !token) throw invalid('developer must give { identityId, token } (strings)');
+    this.#developerLast = [identityId, token];
+    return [identityId, token, false];
+  }
+
+  /** The `Logins` pairs now: the user pool's current ID token (if someone is signed in), the app's, and a
+   *  developer-authenticated identity's token; and that identity (`#developerNow`). */
+  async #currentLogins(reuse) {
     const out = [];
     if (this.#userPool != null) {
       const session = await this.#userPool.getSession();
@@ -103,7 +139,9 @@ export class IdentityPool {
     } catch {
       throw invalid('logins must map provider names to token strings');
     }
-    return out;
+    const developer = await this.#developerNow(reuse);
+    if (developer) out.push([step('ipDeveloper', [developer[0]], developer[1]), developer[1]]);
+    return [out, developer];
   }
 
   /** A stored record as an object; undefined when it is absent, unreadable or not JSON. */
@@ -124,8 +162,13 @@ export class IdentityPool {
 
   /** The identity id to use for `principal`: the remembered one when it is theirs, or a guest's being upgraded at
    *  sign-in; otherwise a new one from GetId. Also whether the stored record already names `principal`. */
-  async #identityId(logins, principal) {
+  async #identityId(logins, principal, given) {
     const stored = await this.#storedIdentity();
+    if (given !== undefined) {
+      // A developer-authenticated identity: its id comes with its token, no GetId.
+      const recorded = stored !== undefined && stored[0] === given && stored[1] === principal;
+      return [given, recorded];
+    }
     if (stored) {
       const [id, owner] = stored;
       if (owner === principal || owner === '') return [id, owner === principal];
@@ -139,7 +182,7 @@ export class IdentityPool {
   }
 
   /** Credentials for `identityId`: GetCredentialsForIdentity, or GetOpenIdToken + STS (basic flow). */
-  async #exchange(identityId, logins) {
+  async #exchange(identityId, logins, developerToken) {
     const basic = this.#basic;
     if (!basic) {
       const body = await this.#call('GetCredentialsForIdentity', identityId, logins);
@@ -153,7 +196,8 @@ export class IdentityPool {
       const creds = [field('AccessKeyId'), field('SecretKey'), field('SessionToken'), Math.floor(c.Expiration)];
       return [creds, typeof body.IdentityId === 'string' ? body.IdentityId : identityId];
     }
-    const body = await this.#call('GetOpenIdToken', identityId, logins);
+    // A developer-authenticated identity's token already is the OpenID token STS takes.
+    const body = developerToken !== undefined ? { Token: developerToken, IdentityId: identityId } : await this.#call('GetOpenIdToken', identityId, logins);
     if (typeof body.Token !== 'string') throw fail('InvalidResponse', 'GetOpenIdToken answered without a Token');
     const id = typeof body.IdentityId === 'string' ? body.IdentityId : identityId;
     const role = logins.length === 0 ? basic.unauthenticated : basic.authenticated;
@@ -168,18 +212,21 @@ export class IdentityPool {
     return [[accessKeyId, secret, token, Number(expiration)], id];
   }
 
-  /** Fetches new credentials for `principal`; a stale remembered identity id is replaced once, quietly. */
-  async #fetch(logins, principal) {
+  /** Fetches new credentials for `principal` (a developer identity's `[identityId, token]` if there is one); a
+   *  stale remembered identity id is replaced once, quietly. */
+  async #fetch(logins, principal, developer) {
+    const [given, developerToken] = developer ?? [];
     if (logins.length === 0 && !this.#allowGuest) {
       throw fail('NotAuthorizedException', 'nobody is signed in and guest access is off (allowGuest: false)');
     }
-    let [identityId, recorded] = await this.#identityId(logins, principal);
+    let [identityId, recorded] = await this.#identityId(logins, principal, given);
     for (let retried = false; ; retried = true) {
       let creds, id;
       try {
-        [creds, id] = await this.#exchange(identityId, logins);
+        [creds, id] = await this.#exchange(identityId, logins, developerToken);
       } catch (e) {
-        if (retried || step('ipStale', [String(e?.code ?? '')]) !== '1') throw e;
+        // A developer identity's id is the backend's to renew: no second try with GetId.
+        if (retried || given !== undefined || step('ipStale', [String(e?.code ?? '')]) !== '1') throw e;
         await this.#storage.erase(this.#idKey);
         [identityId, recorded] = await this.#identityId(logins, principal);
         continue;
@@ -187,14 +234,14 @@ export class IdentityPool {
       // A merged identity comes back under another id; a guest's id now belongs to the user.
       if (id !== identityId || !recorded) await this.#storage.save(this.#idKey, step('ipIdentityRecord', [id, principal]));
       const held = { creds, issuedAt: this.#serverNow(), identityId: id, principal };
-      if (this.#persist) await this.#storage.save(this.#credsKey, step('ipCredentialsRecord', [creds, held.issuedAt, id, principal]));
+      if (this.#persist) await this.#storage.save(this.#credsKey, step('ipCredentialsRecord', [creds, held.issuedAt, id, principal, this.#role]));
       return held;
     }
   }
 
   async #persisted(principal) {
     const r = await this.#record(this.#credsKey);
-    if (!r || r.v !== RECORD_VERSION || r.principal !== principal) return undefined;
+    if (!r || r.v !== RECORD_VERSION || r.principal !== principal || (r.role ?? '') !== (this.#role ?? '')) return undefined;
     const creds = [nonEmpty(r, 'accessKeyId'), nonEmpty(r, 'secretAccessKey'), nonEmpty(r, 'sessionToken'), r.expiration];
     const identityId = nonEmpty(r, 'identityId');
     if (creds.includes(undefined) || typeof r.expiration !== 'number' || typeof r.issuedAt !== 'number' || identityId === undefined) return undefined;
@@ -214,8 +261,8 @@ export class IdentityPool {
   /** Credentials for whoever is signed in now (or a guest), fetched or refreshed as needed. */
   async getCredentials(options) {
     const force = optBool(options, 'forceRefresh') ?? false;
-    const logins = await this.#currentLogins();
-    const principal = principalOf(logins);
+    let [logins, developer] = await this.#currentLogins(true);
+    let principal = principalOf(logins);
     if (!force && this.#held && this.#fresh(this.#held, principal)) return this.#out(this.#held);
     if (!force && this.#persist) {
       const h = await this.#persisted(principal);
@@ -228,7 +275,14 @@ export class IdentityPool {
     if (this.#held && this.#held.principal !== principal) this.#held = undefined;
     // One fetch in flight: concurrent callers wait for the same one.
     if (!this.#refreshing) {
-      this.#refreshing = this.#fetch(logins, principal).then(
+      this.#refreshing = (async () => {
+        // Fetching: a developer identity's token is asked for anew (the one last given may have expired).
+        if (developer?.[2]) {
+          [logins, developer] = await this.#currentLogins(false);
+          principal = principalOf(logins);
+        }
+        return this.#fetch(logins, principal, developer);
+      })().then(
         (held) => { this.#held = held; this.#refreshing = undefined; },
         (e) => { this.#refreshing = undefined; throw e; },
       );
@@ -269,6 +323,7 @@ export class IdentityPool {
    *  that refuses the removal emits `storageError` (this page forgets them all the same). */
   async clear(options) {
     this.#held = undefined;
+    this.#developerLast = undefined;
     await this.#storage.erase(this.#credsKey);
     if (optBool(options, 'identityId')) await this.#storage.erase(this.#idKey);
   }

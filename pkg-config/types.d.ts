@@ -223,8 +223,18 @@ export interface IdentityPoolOptions {
   identityPoolId: string;
   /** The signed-in user's ID token goes into `Logins` (kept current across refreshes). */
   userPool?: { getSession(): Promise<AuthSession | null> };
-  /** Tokens of other providers (`accounts.google.com`, an OIDC issuer ...) as `Logins` entries. */
+  /** Tokens of other providers as `Logins` entries, keyed as Cognito names them: `accounts.google.com`,
+   *  `appleid.apple.com` (ID tokens), `graph.facebook.com`, `www.amazon.com` (access tokens), an OIDC issuer
+   *  without `https://` (`login.example.com/path`), a SAML provider ARN (base64 SAML response). A malformed key
+   *  or value is refused with `InvalidArgument` before anything is sent. */
   logins?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** A developer-authenticated identity: the identity id and OpenID token your backend got from
+   *  GetOpenIdTokenForDeveloperIdentity (sent as `cognito-identity.amazonaws.com`). A function is asked again
+   *  whenever credentials are fetched or refreshed (the token lasts 15 minutes unless the backend asked for more). */
+  developer?: DeveloperIdentity | (() => DeveloperIdentity | Promise<DeveloperIdentity>);
+  /** Ask GetCredentialsForIdentity for this role: one of those the pool's role mapping allows the login
+   *  (a role of `cognito:roles`, or of a matching rule). Enhanced flow only. */
+  customRoleArn?: string;
   /** Hand out guest credentials when nobody is signed in (the pool must allow them). Default true. */
   allowGuest?: boolean;
   /** Overrides `https://cognito-identity.<region>.amazonaws.com/`. */
@@ -235,6 +245,11 @@ export interface IdentityPoolOptions {
   storage?: 'local' | 'session' | 'memory' | SessionStorage;
   /** Also keep the credentials in `storage` (off by default: they are secrets). */
   persistCredentials?: boolean;
+}
+/** What the app's backend hands the page for a developer-authenticated identity. */
+export interface DeveloperIdentity {
+  identityId: string;
+  token: string;
 }
 export interface IdentityCredentials extends TemporaryCredentials {
   sessionToken: string;

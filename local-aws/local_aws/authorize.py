@@ -475,11 +475,11 @@ class Authorizer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Authorizer":
-        """The identity pool's authenticated and unauthenticated roles from config.json."""
+        """The identity pool's authenticated and unauthenticated roles, and its ``extraRoles``
+        (roles that role mappings and CustomRoleArn choose), from config.json."""
         pool = config.get("identityPool") or {}
         roles = {}
-        for name in ("authenticatedRole", "unauthenticatedRole"):
-            role = pool.get(name)
+        for role in [pool.get("authenticatedRole"), pool.get("unauthenticatedRole"), *pool.get("extraRoles", [])]:
             if role and role.get("arn"):
                 roles[role["arn"]] = [role["policy"]] if role.get("policy") else []
         return cls(roles, config["region"])

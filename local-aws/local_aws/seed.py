@@ -57,12 +57,20 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
         ],
         # The local OIDC provider (/__local/oidc), as an IAM OIDC provider the pool trusts.
         OpenIdConnectProviderARNs=[oidc.provider_arn(endpoint)],
+        **({"DeveloperProviderName": identity_config["developerProviderName"]} if identity_config.get("developerProviderName") else {}),
     )["IdentityPoolId"]
     roles = {
         "authenticated": identity_config["authenticatedRole"]["arn"],
         "unauthenticated": identity_config["unauthenticatedRole"]["arn"],
     }
-    identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles=roles)
+    # Role mappings are keyed "userPool" (the main pool's app client) and "oidc" (the local OIDC
+    # provider) in config.json; AWS keys them by provider name (API_SetIdentityPoolRoles).
+    provider_keys = {
+        "userPool": f"cognito-idp.{region}.amazonaws.com/{pool_id}:{client_id}",
+        "oidc": oidc.provider_name(endpoint),
+    }
+    mappings = {provider_keys.get(name, name): mapping for name, mapping in (identity_config.get("roleMappings") or {}).items()}
+    identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles=roles, **({"RoleMappings": mappings} if mappings else {}))
 
     bucket = config["bucket"]
     if region == "us-east-1":  # us-east-1 takes no LocationConstraint
@@ -135,6 +143,12 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
         if main.get("totpUsers"):
             hosted["mfa"] = main["totpUsers"][0]
         state["hostedUi"] = hosted
+    if identity_config.get("developerProviderName"):
+        state["developerProviderName"] = identity_config["developerProviderName"]
+    # Roles by name (authenticated, unauthenticated and identityPool.extraRoles), and the role mappings as set.
+    state["roles"] = {"authenticated": roles["authenticated"], "unauthenticated": roles["unauthenticated"]}
+    state["roles"].update({role["name"]: role["arn"] for role in identity_config.get("extraRoles", [])})
+    state["roleMappings"] = mappings
     return state
 
 
@@ -232,6 +246,13 @@ def _seed_user_pool(idp, pool_config: dict, config: dict, idp_issuer: str | None
         result["clientSecret"] = created["ClientSecret"]
         result["secretOAuth"] = bool(oauth and secret_config.get("oauth", True))
 
+    # Groups, with the IAM role their members get from a Token role mapping (cognito:roles / cognito:preferred_role).
+    for group in pool_config.get("groups", []):
+        extra = {"RoleArn": group["roleArn"]} if group.get("roleArn") else {}
+        if group.get("precedence") is not None:
+            extra["Precedence"] = group["precedence"]
+        idp.create_group(UserPoolId=pool_id, GroupName=group["name"], **extra)
+
     users, totp_users = [], []
     for user in pool_config.get("users", []):
         temporary = bool(user.get("temporary"))
@@ -244,9 +265,13 @@ def _seed_user_pool(idp, pool_config: dict, config: dict, idp_issuer: str | None
         )
         if not temporary:  # a temporary password leaves the user in FORCE_CHANGE_PASSWORD
             idp.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True)
+        for group in user.get("groups", []):
+            idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user["username"], GroupName=group)
         entry = {"username": user["username"], "password": user["password"]}
         if temporary:
             entry["temporary"] = True
+        if user.get("groups"):
+            entry["groups"] = list(user["groups"])
         if user.get("totp"):
             entry["totpSecret"] = _set_up_totp(idp, pool_id, result["clientId"], user)
             totp_users.append(entry)  # not in "users": their sign-in asks for a code

@@ -64,6 +64,8 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "ipConfig" => wire::ip_config(f),
         "ipCall" => wire::ip_call(f),
         "ipLoginKey" => wire::ip_login_key(f),
+        "ipDeveloper" => wire::ip_developer(f, text),
+        "ipRoleArn" => wire::ip_role_arn(f),
         "stsForm" => wire::sts_form(f, text),
         "stsAnswer" => wire::sts_answer(f, text),
         "ipNeedsRefresh" => wire::ip_needs_refresh(f),

@@ -190,18 +190,44 @@ pub fn ip_config(f: &mut Fields) -> Result<String> {
     Ok(join(&[&cfg.endpoint(), &cfg.sts_endpoint(), &cfg.storage_key(), &cfg.credentials_key()]))
 }
 
-/// `ipCall`: region, identityPoolId, operation, identity id (unused by GetId), then the `Logins`
-/// provider/token pairs. The fields X-Amz-Target, JSON body of GetId, GetCredentialsForIdentity or GetOpenIdToken.
+/// `ipCall`: region, identityPoolId, operation, identity id (unused by GetId), customRoleArn (or "";
+/// GetCredentialsForIdentity only), then the `Logins` provider/token pairs. After checking the logins
+/// ([`ip::check_logins`]), the identity id and the role ARN: the fields X-Amz-Target, JSON body of GetId,
+/// GetCredentialsForIdentity or GetOpenIdToken.
 pub fn ip_call(f: &mut Fields) -> Result<String> {
     let cfg = PoolConfig::new(f.str(), f.str())?;
-    let (operation, id) = (f.str(), f.str());
+    let (operation, id, role) = (f.str(), f.str(), f.opt());
     let logins = f.pairs();
+    ip::check_logins(&logins)?;
+    if operation != "GetId" {
+        ip::check_identity_id(id)?;
+    }
     let call = match operation {
         "GetId" => cfg.get_id(&logins),
         "GetOpenIdToken" => cfg.get_open_id_token(id, &logins),
-        _ => cfg.get_credentials_for_identity(id, &logins),
+        "GetCredentialsForIdentity" => {
+            if let Some(arn) = role {
+                ip::check_role_arn(arn)?;
+            }
+            cfg.get_credentials_for_identity(id, &logins, role)
+        }
+        _ => return Err(super::invalid("unknown identity-pool operation")),
     };
     Ok(join(&[&cat(&[ip::TARGET_PREFIX, call.operation]), &call.body]))
+}
+
+/// `ipDeveloper`: identity id; `text` the token (both from the app's backend, which called
+/// GetOpenIdTokenForDeveloperIdentity). After checking them: the `Logins` key the token goes under.
+pub fn ip_developer(f: &mut Fields, token: &str) -> Result<String> {
+    ip::check_identity_id(f.str())?;
+    ip::check_logins(&[(ip::DEVELOPER_LOGIN, token)])?;
+    Ok(String::from(ip::DEVELOPER_LOGIN))
+}
+
+/// `ipRoleArn`: customRoleArn. Checks it ([`ip::check_role_arn`]); answers "".
+pub fn ip_role_arn(f: &mut Fields) -> Result<String> {
+    ip::check_role_arn(f.str())?;
+    Ok(String::new())
 }
 
 /// `ipLoginKey`: a token's issuer. Its `Logins` key.
@@ -244,7 +270,7 @@ pub fn ip_identity_record(f: &mut Fields) -> Result<String> {
 }
 
 /// `ipCredentialsRecord`: accessKeyId, secretAccessKey, sessionToken, expiration, issued at (Unix seconds),
-/// identity id, principal. The stored credentials record (when persisting is on).
+/// identity id, principal, customRoleArn (or ""). The stored credentials record (when persisting is on).
 pub fn ip_credentials_record(f: &mut Fields) -> Result<String> {
     let access_key_id = f.str().to_owned();
     let secret_access_key = f.str().to_owned();
@@ -252,7 +278,8 @@ pub fn ip_credentials_record(f: &mut Fields) -> Result<String> {
     let expiration = f.int().unwrap_or(0);
     let issued_at = f.int().unwrap_or(0);
     let c = ip::Credentials { access_key_id, secret_access_key, session_token, expiration };
-    Ok(ip::credentials_record(&c, issued_at, f.str(), f.str()))
+    let (identity_id, principal) = (f.str(), f.str());
+    Ok(ip::credentials_record(&c, issued_at, identity_id, principal, f.str()))
 }
 
 /// `sha256Hex`: `text`. Its SHA-256, as hex.

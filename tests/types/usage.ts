@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -127,6 +127,14 @@ async function aws(pool: UserPool): Promise<void> {
   new S3({ bucket: 'b', region: 'r' });
   // @ts-expect-error identityPoolId is required
   new IdentityPool({ region: 'r' });
+  // A developer-authenticated identity (the app's backend called GetOpenIdTokenForDeveloperIdentity), a role choice.
+  const fromBackend = async (): Promise<DeveloperIdentity> => (await fetch('/api/cognito-token')).json() as Promise<DeveloperIdentity>;
+  new IdentityPool({ region: 'us-east-1', identityPoolId: 'us-east-1:1', developer: fromBackend, customRoleArn: 'arn:aws:iam::123456789012:role/editors' });
+  new IdentityPool({ region: 'us-east-1', identityPoolId: 'us-east-1:1', developer: { identityId: 'us-east-1:ab', token: 'h.p.s' } });
+  // @ts-expect-error developer needs a token
+  new IdentityPool({ region: 'us-east-1', identityPoolId: 'us-east-1:1', developer: { identityId: 'us-east-1:ab' } });
+  // @ts-expect-error customRoleArn is a string
+  new IdentityPool({ region: 'us-east-1', identityPoolId: 'us-east-1:1', customRoleArn: ['arn'] });
   void [when, id, res, size, url, got, n];
 }
 

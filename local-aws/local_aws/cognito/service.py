@@ -37,6 +37,30 @@ from .outbox import Outbox
 from .state import AccessRecord, AuthSession, CodeEntry, MfaState, RefreshRecord, SrpVerifier
 
 
+
+def _role_claims(groups) -> dict[str, Any]:
+    """The ID token's cognito:roles (every RoleArn of the user's groups) and cognito:preferred_role:
+    "set to the role from the group with the best (lowest) Precedence value. If there is only one
+    allowed role, cognito:preferred_role is set to that role. If there are multiple roles and no
+    single role has the best precedence, this claim is not set." (developer guide, "Using
+    role-based access control", token-based mapping; a group without Precedence ranks last.)
+    https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html"""
+    # Best precedence first (a group without one last), then by name: a stable order.
+    with_roles = sorted((g for g in groups if getattr(g, "role_arn", None)), key=lambda g: (g.precedence is None, g.precedence or 0, g.group_name))
+    roles = list(dict.fromkeys(g.role_arn for g in with_roles))
+    if not roles:
+        return {}
+    claims: dict[str, Any] = {"cognito:roles": roles}
+    ranked = [g for g in with_roles if g.precedence is not None]
+    if len(roles) == 1:
+        claims["cognito:preferred_role"] = roles[0]
+    elif ranked:
+        best = min(g.precedence for g in ranked)
+        top = {g.role_arn for g in ranked if g.precedence == best}
+        if len(top) == 1:
+            claims["cognito:preferred_role"] = top.pop()
+    return claims
+
 class CognitoError(AwsError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(400, code, message)
@@ -814,6 +838,7 @@ class CognitoLayer:
         if groups:
             access_extra["cognito:groups"] = groups
             id_extra["cognito:groups"] = groups
+        id_extra.update(_role_claims(user.groups))
         readable = client.extended_config.get("ReadAttributes")
         for attribute in user.attributes:
             attr_name, value = attribute["Name"], attribute["Value"]

@@ -46,6 +46,15 @@ from . import jwt
 from .oidc import LocalOidc
 
 COGNITO_IDENTITY_ISSUER = "https://cognito-identity.amazonaws.com"
+# The Logins key of a token that cognito-identity itself issued (GetOpenIdTokenForDeveloperIdentity,
+# GetOpenIdToken): "Logins": {"cognito-identity.amazonaws.com": token} in GetCredentialsForIdentity.
+# https://docs.aws.amazon.com/cognito/latest/developerguide/developer-authenticated-identities.html
+IDENTITY_LOGIN = "cognito-identity.amazonaws.com"
+# "If you don't provide an expiration time, the token is valid for 15 minutes. ... The maximum token
+# duration you can set is 24 hours."
+# https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html
+DEVELOPER_TOKEN_SECONDS = 900
+MAX_DEVELOPER_TOKEN_SECONDS = 86400
 # "The OpenID token is valid for 10 minutes."
 # https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html
 OPEN_ID_TOKEN_SECONDS = 600
@@ -61,8 +70,13 @@ LOGINS_DONT_MATCH = "Logins don't match. Please include at least one valid login
 UNAUTHENTICATED_NOT_SUPPORTED = "Unauthenticated access is not supported for this identity pool."
 INVALID_POOL_CONFIGURATION = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
 LOGIN_CONFLICT = "Logins are already linked to different identities."
+# Role mappings with AmbiguousRoleResolution "Deny" (the wording quoted in aws-amplify/amplify-js#8644).
+AMBIGUOUS_DENIED = "The ambiguous role mapping rules for: {} denied this request."
+# Local wording (see README.md): the developer guide says only that access is denied.
+CUSTOM_ROLE_DENIED = "CustomRoleArn is not a role the role mapping allows for this login."
 
 _ID_PATTERN = re.compile(r"[\w-]+:[0-9a-f-]+")
+_ROLE_ARN = re.compile(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+")
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 
@@ -95,6 +109,105 @@ def _identifier(params: dict, name: str) -> str:
     if not _ID_PATTERN.fullmatch(value):
         raise _validation(value, member, "Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+")
     return value
+
+
+def _claim_list(value: Any) -> list[str]:
+    """A multi-valued claim (cognito:roles, cognito:groups): a JSON array in the ID token, or a
+    comma-separated string as the developer guide describes cognito:roles."""
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return []
+
+
+def _claim_text(value: Any) -> list[str]:
+    """A claim's values as text for rule matching (a list claim: each member)."""
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, (str, int, float)):
+        return [str(value)]
+    if isinstance(value, list):
+        return [t for v in value for t in _claim_text(v) if not isinstance(v, list)]
+    return []
+
+
+def _rule_matches(rule: dict, claims: dict) -> bool:
+    """One MappingRule: the claim must be present; a multi-valued claim matches when one of its
+    values does (NotEqual: when none equals the value).
+    https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_MappingRule.html"""
+    if rule["Claim"] not in claims:
+        return False
+    values, wanted, kind = _claim_text(claims[rule["Claim"]]), rule["Value"], rule["MatchType"]
+    if kind == "NotEqual":
+        return bool(values) and wanted not in values
+    test = {"Equals": str.__eq__, "Contains": str.__contains__, "StartsWith": str.startswith}[kind]
+    return any(test(v, wanted) for v in values)
+
+
+def _check_login_sizes(logins: dict) -> None:
+    """API reference, LoginsMap: keys (IdentityProviderName) 1-128 characters, values
+    (IdentityProviderToken) 1-50000; the value is sensitive, so it is never shown."""
+    for provider, token in logins.items():
+        if not 1 <= len(provider) <= 128:
+            raise _validation(provider, "logins", "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
+        if not 1 <= len(token) <= 50000:
+            raise _validation("***", "logins", "Map value must satisfy constraint: [Member must have length less than or equal to 50000, Member must have length greater than or equal to 1]")
+
+
+def _role_arn(arn: Any) -> str:
+    if not isinstance(arn, str) or not 20 <= len(arn) <= 2048 or not _ROLE_ARN.fullmatch(arn):
+        raise IdentityError("InvalidParameterException", f"Invalid role ARN: {arn}")
+    return arn
+
+
+def _role_mappings(value: Any) -> dict[str, dict]:
+    """SetIdentityPoolRoles' RoleMappings, checked against the API reference (RoleMapping,
+    RulesConfigurationType, MappingRule): at most 10 providers; Type Token or Rules;
+    "If you specify Token or Rules as the Type, AmbiguousRoleResolution is required"; Rules
+    needs RulesConfiguration with 1 to 25 rules ("You can specify up to 25 rules per identity
+    provider"), each with Claim (1-64), MatchType, Value (1-128) and a role ARN.
+    https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_RoleMapping.html"""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise IdentityError("SerializationException", "RoleMappings must be a map of provider names to role mappings")
+    if len(value) > 10:
+        raise _validation("{...}", "roleMappings", "Member must have length less than or equal to 10")
+    out = {}
+    for provider, mapping in value.items():
+        if not 1 <= len(provider) <= 128 or not isinstance(mapping, dict):
+            raise _validation(provider, "roleMappings", "Member must have length between 1 and 128")
+        kind = mapping.get("Type")
+        if kind not in ("Token", "Rules"):
+            raise _validation(kind, f"roleMappings.{provider}.member.type", "Member must satisfy enum value set: [Token, Rules]")
+        resolution = mapping.get("AmbiguousRoleResolution")
+        if resolution is None:
+            raise IdentityError("InvalidParameterException", f"AmbiguousRoleResolution must be specified for the {kind} role mapping of {provider}.")
+        if resolution not in ("AuthenticatedRole", "Deny"):
+            raise _validation(resolution, f"roleMappings.{provider}.member.ambiguousRoleResolution", "Member must satisfy enum value set: [AuthenticatedRole, Deny]")
+        checked: dict[str, Any] = {"Type": kind, "AmbiguousRoleResolution": resolution}
+        if kind == "Rules":
+            rules = (mapping.get("RulesConfiguration") or {}).get("Rules") if isinstance(mapping.get("RulesConfiguration"), dict) else None
+            if not isinstance(rules, list) or not rules:
+                raise IdentityError("InvalidParameterException", f"RulesConfiguration with at least one rule is required for the Rules role mapping of {provider}.")
+            if len(rules) > 25:
+                raise IdentityError("InvalidParameterException", f"At most 25 rules can be specified for {provider}.")
+            clean = []
+            for rule in rules:
+                if not isinstance(rule, dict):
+                    raise IdentityError("SerializationException", "Rules must be a list of MappingRule structures")
+                claim, match, wanted = rule.get("Claim"), rule.get("MatchType"), rule.get("Value")
+                if not isinstance(claim, str) or not 1 <= len(claim) <= 64 or any(c.isspace() for c in claim):
+                    raise _validation(claim, "roleMappings.member.rulesConfiguration.rules.member.claim", "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
+                if match not in ("Equals", "Contains", "StartsWith", "NotEqual"):
+                    raise _validation(match, "roleMappings.member.rulesConfiguration.rules.member.matchType", "Member must satisfy enum value set: [Equals, Contains, StartsWith, NotEqual]")
+                if not isinstance(wanted, str) or not 1 <= len(wanted) <= 128:
+                    raise _validation(wanted, "roleMappings.member.rulesConfiguration.rules.member.value", "Member must have length between 1 and 128")
+                clean.append({"Claim": claim, "MatchType": match, "Value": wanted, "RoleARN": _role_arn(rule.get("RoleARN"))})
+            checked["RulesConfiguration"] = {"Rules": clean}
+        out[provider] = checked
+    return out
 
 
 def _strip_scheme(url: str) -> str:
@@ -146,11 +259,18 @@ class Identity:
 
 @dataclass(frozen=True)
 class Login:
-    """A verified Logins entry."""
+    """A verified Logins entry. ``mapping_key`` is its key in the pool's RoleMappings (a user
+    pool's is ``<provider>:<app client id>``); ``claims`` those of its token (empty for a
+    developer user identifier). ``identity_token``: a token cognito-identity issued
+    (``cognito-identity.amazonaws.com``), whose subject is the identity id itself."""
 
     provider: str
     subject: str
     user_pool: bool
+    mapping_key: str = ""
+    claims: dict = field(default_factory=dict, compare=False, hash=False)
+    identity_token: bool = False
+    developer: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +291,7 @@ class IdentityPools:
         self.identities: dict[str, Identity] = {}
         self.links: dict[tuple[str, str, str], str] = {}  # (pool id, provider, subject) -> identity id
         self.roles: dict[str, dict[str, str]] = {}  # pool id -> {"authenticated": arn, "unauthenticated": arn}
+        self.role_mappings: dict[str, dict[str, dict]] = {}  # pool id -> {provider: RoleMapping}
         self._issued: list[tuple[str, int]] = []  # (access key id, expiration) of the keys handed out
         self._user_pool_jwks = load_resource("cognitoidp/resources/jwks-public.json")
         self.HANDLERS: dict[str, Callable[[dict], dict]] = {
@@ -182,6 +303,8 @@ class IdentityPools:
             "ListIdentities": self.list_identities,
             "SetIdentityPoolRoles": self.set_identity_pool_roles,
             "GetIdentityPoolRoles": self.get_identity_pool_roles,
+            "GetOpenIdTokenForDeveloperIdentity": self.get_open_id_token_for_developer_identity,
+            "LookupDeveloperIdentity": self.lookup_developer_identity,
         }
 
     # ------------------------------------------------------------------ entry point
@@ -237,6 +360,7 @@ class IdentityPools:
             raise IdentityError("SerializationException", "Logins must be a map of provider names to tokens")
         if len(logins) > 10:
             raise _validation("{...}", "logins", "Member must have length less than or equal to 10")
+        _check_login_sizes(logins)
         return [self._verify_login(pool, provider, token) for provider, token in logins.items()]
 
     def _verify_login(self, pool, provider: str, token: str) -> Login:
@@ -251,6 +375,21 @@ class IdentityPools:
         iss = claims.get("iss")
         if not isinstance(iss, str) or _strip_scheme(iss) != provider:
             raise _not_authorized(ISSUER_MISMATCH)
+
+        if provider == IDENTITY_LOGIN:
+            # A token this service issued (GetOpenIdTokenForDeveloperIdentity / GetOpenIdToken): our
+            # signature, audience = this identity pool, not expired, and an authenticated identity's
+            # (amr "authenticated"). The caller checks that its subject is the identity asked for.
+            # https://docs.aws.amazon.com/cognito/latest/developerguide/developer-authenticated-identities.html
+            if not jwt.verify_signature(parsed, self.key.jwks()):
+                raise _not_authorized(CANNOT_VERIFY)
+            if claims.get("aud") != pool.identity_pool_id:
+                raise _not_authorized(INCORRECT_AUDIENCE)
+            self._check_expiry(claims)
+            amr = claims.get("amr")
+            if not isinstance(amr, list) or "authenticated" not in amr:
+                raise _not_authorized(NOT_OIDC)
+            return Login(provider, self._subject(claims), user_pool=False, mapping_key=provider, claims=claims, identity_token=True)
 
         if provider.startswith("cognito-idp."):
             # Logins key cognito-idp.<region>.amazonaws.com/<userPoolId>; the pool lists it in
@@ -276,7 +415,8 @@ class IdentityPools:
             self._check_expiry(claims)
             if claims.get("token_use") != "id":
                 raise _not_authorized(NOT_OIDC)
-            return Login(provider, self._subject(claims), user_pool=True)
+            # RoleMappings name a user pool as "<provider>:<app client id>" (API_SetIdentityPoolRoles).
+            return Login(provider, self._subject(claims), user_pool=True, mapping_key=f"{provider}:{claims['aud']}", claims=claims)
 
         oidc = self.oidc
         if oidc is not None and oidc.endpoint and provider == oidc.provider and oidc.provider_arn in (pool.open_id_connect_provider_arns or []):
@@ -289,7 +429,7 @@ class IdentityPools:
             if not any(a in oidc.audiences for a in audiences):
                 raise _not_authorized(INCORRECT_AUDIENCE)
             self._check_expiry(claims)
-            return Login(provider, self._subject(claims), user_pool=False)
+            return Login(provider, self._subject(claims), user_pool=False, mapping_key=provider, claims=claims)
 
         raise _not_authorized(UNSUPPORTED_PROVIDER)
 
@@ -320,14 +460,19 @@ class IdentityPools:
         return identity
 
     def _owners(self, pool_id: str, logins: list[Login]) -> set[str]:
-        return {
+        owners = {
             self.links[(pool_id, login.provider, login.subject)]
             for login in logins
-            if (pool_id, login.provider, login.subject) in self.links
+            if not login.identity_token and (pool_id, login.provider, login.subject) in self.links
         }
+        # A token cognito-identity issued names its identity as its subject.
+        owners.update(login.subject for login in logins if login.identity_token and login.subject in self.identities)
+        return owners
 
     def _link(self, identity: Identity, logins: list[Login]) -> None:
         for login in logins:
+            if login.identity_token:
+                continue  # the identity's own token, not a login of its own
             key = (identity.pool_id, login.provider, login.subject)
             if self.links.get(key) != identity.identity_id:
                 self.links[key] = identity.identity_id
@@ -360,7 +505,7 @@ class IdentityPools:
         # https://docs.aws.amazon.com/cognito/latest/developerguide/switching-identities.html
         if len(owners) > 1:
             raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
-        if not owners:
+        if not owners or owners == {identity.identity_id}:
             self._link(identity, logins)
             return identity
         survivor = self.identities[owners.pop()]
@@ -419,6 +564,63 @@ class IdentityPools:
             raise IdentityError("InvalidIdentityPoolConfigurationException", INVALID_POOL_CONFIGURATION)
         return role
 
+    # ------------------------------------------------------------------ role choice
+
+    def _choose_role(self, pool, logins: list[Login], custom: str | None) -> str:
+        """The role GetCredentialsForIdentity assumes, as the developer guide's "Using role-based
+        access control" describes it
+        (https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html):
+
+        * a guest gets the unauthenticated role, a login without a role mapping the
+          authenticated role; CustomRoleArn can then only name that role;
+        * a login whose provider has a RoleMapping (the first such login, in Logins order):
+          - Token: "Use the GetCredentialsForIdentity CustomRoleArn parameter if it is set and it
+            matches a role in the cognito:roles claim. If this parameter doesn't match a role in
+            cognito:roles, deny access. If the CustomRoleArn parameter is not set, use the
+            cognito:preferred_role claim. If the cognito:preferred_role claim is not set, use the
+            fallback behavior configured in the identity pool."
+          - Rules: "Rules are evaluated in order, and the IAM role for the first matching rule is
+            used, unless CustomRoleArn is specified to override the order"; CustomRoleArn must then
+            be the role of a rule that matches.
+          - no match: AmbiguousRoleResolution, AuthenticatedRole (the pool's authenticated role)
+            or Deny (NotAuthorizedException).
+        """
+        if not logins:
+            return self._checked_custom(self._role(pool, authenticated=False), custom)
+        mappings = self.role_mappings.get(pool.identity_pool_id, {})
+        for login in logins:
+            mapping = mappings.get(login.mapping_key)
+            if mapping is None:
+                continue
+            if mapping["Type"] == "Token":
+                allowed = _claim_list(login.claims.get("cognito:roles"))
+                if custom is not None:
+                    if custom in allowed:
+                        return custom
+                    raise _not_authorized(CUSTOM_ROLE_DENIED)
+                preferred = login.claims.get("cognito:preferred_role")
+                if isinstance(preferred, str) and preferred:
+                    return preferred
+            else:
+                matching = [rule["RoleARN"] for rule in mapping["RulesConfiguration"]["Rules"] if _rule_matches(rule, login.claims)]
+                if custom is not None:
+                    if custom in matching:
+                        return custom
+                    raise _not_authorized(CUSTOM_ROLE_DENIED)
+                if matching:
+                    return matching[0]
+            if mapping["AmbiguousRoleResolution"] == "Deny":
+                raise _not_authorized(AMBIGUOUS_DENIED.format(login.mapping_key))
+            return self._role(pool, authenticated=True)
+        return self._checked_custom(self._role(pool, authenticated=True), custom)
+
+    @staticmethod
+    def _checked_custom(role: str, custom: str | None) -> str:
+        if custom is not None and custom != role:
+            # Without a role mapping there is only one role to assume (see README.md).
+            raise IdentityError("InvalidParameterException", "CustomRoleArn is not a role this identity can assume.")
+        return role
+
     # ------------------------------------------------------------------ operations
 
     def get_id(self, p: dict) -> dict:
@@ -429,6 +631,9 @@ class IdentityPools:
             if not pool.allow_unauthenticated_identities:
                 raise _not_authorized(UNAUTHENTICATED_NOT_SUPPORTED)
             return {"IdentityId": self._new_identity(pool).identity_id}
+        for login in logins:
+            if login.identity_token:
+                self._identity(login.subject)  # a token of a deleted (or merged) identity names nobody
         owners = self._owners(pool.identity_pool_id, logins)
         if len(owners) > 1:
             raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
@@ -441,16 +646,18 @@ class IdentityPools:
         identity = self._identity(_identifier(p, "IdentityId"))
         pool = self._pool(identity.pool_id)
         logins = self._verify_logins(pool, p.get("Logins"))
+        if any(login.identity_token and login.subject != identity.identity_id for login in logins):
+            # A developer-authenticated identity's token is good for that identity only.
+            raise _not_authorized(LOGINS_DONT_MATCH)
         return pool, self._authorize(pool, identity, logins), logins
 
     def get_credentials_for_identity(self, p: dict) -> dict:
         """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetCredentialsForIdentity.html"""
-        pool, identity, logins = self._caller(p)
-        role = self._role(pool, authenticated=bool(logins))
         custom = p.get("CustomRoleArn")
-        if custom is not None and custom != role:
-            # Without role mappings there is only one role to assume (see README.md).
-            raise IdentityError("InvalidParameterException", "CustomRoleArn is not a role this identity can assume.")
+        if custom is not None and (not isinstance(custom, str) or not 20 <= len(custom) <= 2048):
+            raise _validation(custom, "customRoleArn", "Member must have length between 20 and 2048")
+        pool, identity, logins = self._caller(p)
+        role = self._choose_role(pool, logins, custom)
         issued = self.issue_credentials(role_arn=role, identity_id=identity.identity_id)
         return {
             "IdentityId": identity.identity_id,
@@ -467,18 +674,24 @@ class IdentityPools:
         pool, identity, logins = self._caller(p)
         return {"IdentityId": identity.identity_id, "Token": self.open_id_token(pool.identity_pool_id, identity.identity_id, logins)}
 
-    def open_id_token(self, pool_id: str, identity_id: str, logins: list[Login]) -> str:
+    def open_id_token(self, pool_id: str, identity_id: str, logins: list[Login], seconds: int | None = None) -> str:
         if logins:
             amr = ["authenticated"]
             for login in logins:
+                if login.identity_token:
+                    amr.extend(a for a in login.claims.get("amr", []) if isinstance(a, str) and a not in amr)
+                    continue
                 amr.append(login.provider)
                 if login.user_pool:
                     amr.append(f"{login.provider}:CognitoSignIn:{login.subject}")
+                elif login.developer:
+                    amr.append(f"{login.provider}:{pool_id}:{login.subject}")
         else:
             amr = ["unauthenticated"]
         now = int(time.time())
+        lifetime = self.settings.open_id_token_seconds if seconds is None else seconds
         return self.key.sign(
-            {"sub": identity_id, "aud": pool_id, "amr": amr, "iss": COGNITO_IDENTITY_ISSUER, "iat": now, "exp": now + self.settings.open_id_token_seconds},
+            {"sub": identity_id, "aud": pool_id, "amr": amr, "iss": COGNITO_IDENTITY_ISSUER, "iat": now, "exp": now + lifetime},
             typ=None,
         )
 
@@ -538,14 +751,89 @@ class IdentityPools:
         if not isinstance(roles, dict) or set(roles) - {"authenticated", "unauthenticated"}:
             raise IdentityError("InvalidParameterException", "Roles may only have the keys authenticated and unauthenticated.")
         for arn in roles.values():
-            if not isinstance(arn, str) or not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+", arn):
-                raise IdentityError("InvalidParameterException", f"Invalid role ARN: {arn}")
-        if p.get("RoleMappings"):
-            # Rules/token role mappings are not evaluated by local-aws; refusing beats ignoring.
-            raise IdentityError("InvalidParameterException", "local-aws does not support RoleMappings.")
+            _role_arn(arn)
+        mappings = _role_mappings(p.get("RoleMappings"))
         self.roles[pool.identity_pool_id] = dict(roles)
+        self.role_mappings[pool.identity_pool_id] = mappings
         return {}
 
     def get_identity_pool_roles(self, p: dict) -> dict:
         pool = self._pool(_identifier(p, "IdentityPoolId"))
-        return {"IdentityPoolId": pool.identity_pool_id, "Roles": dict(self.roles.get(pool.identity_pool_id, {}))}
+        answer = {"IdentityPoolId": pool.identity_pool_id, "Roles": dict(self.roles.get(pool.identity_pool_id, {}))}
+        if self.role_mappings.get(pool.identity_pool_id):
+            answer["RoleMappings"] = json.loads(json.dumps(self.role_mappings[pool.identity_pool_id]))
+        return answer
+
+    # ------------------------------------------------------------------ developer-authenticated identities
+
+    def get_open_id_token_for_developer_identity(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html
+        Signed with the developer's AWS credentials (routing.py: the operation is not unsigned).
+        "You can only specify one developer provider as part of the Logins map, which is linked to
+        the identity pool"; its value is the developer user identifier. Other Logins entries are
+        public providers' tokens, verified as in GetId. Without IdentityId the identity of these
+        logins is returned (a new one if they have none); with it, the logins are linked to it."""
+        pool = self._pool(_identifier(p, "IdentityPoolId"))
+        logins = p.get("Logins")
+        if logins is None:
+            raise _validation(None, "logins", "Member must not be null")
+        if not isinstance(logins, dict) or not all(isinstance(v, str) for v in logins.values()):
+            raise IdentityError("SerializationException", "Logins must be a map of provider names to tokens")
+        if len(logins) > 10:
+            raise _validation("{...}", "logins", "Member must have length less than or equal to 10")
+        _check_login_sizes(logins)
+        duration = p.get("TokenDuration", DEVELOPER_TOKEN_SECONDS)
+        if not isinstance(duration, int) or isinstance(duration, bool) or not 1 <= duration <= MAX_DEVELOPER_TOKEN_SECONDS:
+            raise _validation(duration, "tokenDuration", f"Member must have value between 1 and {MAX_DEVELOPER_TOKEN_SECONDS}")
+        developer = pool.developer_provider_name or ""
+        if not developer or developer not in logins:
+            # Local wording (README.md): the developer provider of the pool must be in Logins.
+            raise IdentityError("InvalidParameterException", "Logins must contain the developer provider name of this identity pool.")
+        user = logins[developer]
+        if not 1 <= len(user) <= 1024:
+            raise _validation("***", "developerUserIdentifier", "Member must have length between 1 and 1024")
+        verified = [Login(developer, user, user_pool=False, mapping_key=developer, developer=True)]
+        verified += [self._verify_login(pool, name, token) for name, token in logins.items() if name != developer]
+        if any(login.identity_token for login in verified):
+            raise _not_authorized(UNSUPPORTED_PROVIDER)
+        key = (pool.identity_pool_id, developer, user)
+        if p.get("IdentityId") is not None:
+            identity = self._identity(_identifier(p, "IdentityId"))
+            if identity.pool_id != pool.identity_pool_id:
+                raise IdentityError("ResourceNotFoundException", f"Identity '{identity.identity_id}' not found.")
+            if self.links.get(key, identity.identity_id) != identity.identity_id:
+                # API reference: "The provided developer user identifier is already registered with
+                # Cognito under a different identity ID."
+                raise IdentityError("DeveloperUserAlreadyRegisteredException", "The provided developer user identifier is already registered with Cognito under a different identity ID.")
+            if self._owners(pool.identity_pool_id, verified) - {identity.identity_id}:
+                raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
+        else:
+            owners = self._owners(pool.identity_pool_id, verified)
+            if len(owners) > 1:
+                raise IdentityError("ResourceConflictException", LOGIN_CONFLICT)
+            identity = self.identities[owners.pop()] if owners else self._new_identity(pool)
+        self._link(identity, verified)
+        token = self.open_id_token(pool.identity_pool_id, identity.identity_id, verified, seconds=duration)
+        return {"IdentityId": identity.identity_id, "Token": token}
+
+    def lookup_developer_identity(self, p: dict) -> dict:
+        """https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_LookupDeveloperIdentity.html
+        By IdentityId or DeveloperUserIdentifier (one is needed); both must name the same identity."""
+        pool = self._pool(_identifier(p, "IdentityPoolId"))
+        developer = pool.developer_provider_name or ""
+        user, identity_id = p.get("DeveloperUserIdentifier"), p.get("IdentityId")
+        if user is None and identity_id is None:
+            raise IdentityError("InvalidParameterException", "IdentityId or DeveloperUserIdentifier is required.")
+        if user is not None:
+            if not isinstance(user, str) or not 1 <= len(user) <= 1024:
+                raise _validation("***", "developerUserIdentifier", "Member must have length between 1 and 1024")
+            found = self.links.get((pool.identity_pool_id, developer, user))
+            if found is None or (identity_id is not None and identity_id != found):
+                raise IdentityError("ResourceNotFoundException", "No matching developer user identifier found.")
+            identity_id = found
+        identity_id = _identifier({"IdentityId": identity_id}, "IdentityId")
+        identity = self.identities.get(identity_id)
+        if identity is None or identity.pool_id != pool.identity_pool_id:
+            raise IdentityError("ResourceNotFoundException", f"Identity '{identity_id}' not found.")
+        users = sorted(u for (pid, name, u), owner in self.links.items() if pid == pool.identity_pool_id and name == developer and owner == identity_id)
+        return {"IdentityId": identity_id, "DeveloperUserIdentifierList": users}
