@@ -3,6 +3,7 @@
 use super::{answer, join, join_pairs, Fields};
 use crate::cat;
 use crate::error::{code, Error, Result};
+use crate::iot;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::sigv4::endpoint;
@@ -101,6 +102,24 @@ fn sign_inner(input: &str, body: &[u8]) -> Result<String> {
         return Ok(signed.url);
     }
     Ok(cat(&[&join(&[&method.to_ascii_uppercase(), &signed.url]), "\0", &join_pairs(&signed.headers)]))
+}
+
+/// `iotUrl` (AWS IoT's MQTT WebSocket, [`crate::iot`]): expiresIn (seconds; empty for the default), the endpoint's
+/// six fields as [`read_url`] reads them but with a `wss:` or `ws:` scheme, region, datetime, accessKeyId,
+/// secretAccessKey, sessionToken. Answer: the presigned `wss://.../mqtt?...` URL.
+pub fn iot_url(f: &mut Fields) -> Result<String> {
+    let expires = f.opt();
+    let (protocol, userinfo, authority, host, path, search) = (f.str(), f.flag() == Some(true), f.str(), f.str(), f.str(), f.str());
+    let ep = iot::endpoint(protocol, userinfo, authority, host, path, search)?;
+    let region = f.opt();
+    let datetime = AmzDate::parse(f.str())?;
+    let missing = |k: &str| Error::new(code::MISSING_CREDENTIALS, cat(&["credentials.", k, " is required"]));
+    let access_key_id = f.opt().ok_or_else(|| missing("accessKeyId"))?;
+    let secret_access_key = f.opt().ok_or_else(|| missing("secretAccessKey"))?;
+    let creds = Credentials { access_key_id, secret_access_key, session_token: f.opt() };
+    // Absent: the default; anything but a whole number of seconds reads as 0, which the signer refuses.
+    let expires = expires.map_or(iot::DEFAULT_EXPIRES, |t| crate::parse_int(t, 10).unwrap_or(0));
+    Ok(with_keys(|cache| iot::mqtt_url(&ep, region, &creds, &datetime, expires, cache))?.url)
 }
 
 /// Signs a request (the one step besides [`super::step`]: it takes the body's bytes). `input`: `"h"` (an
