@@ -21,9 +21,6 @@ use crate::url::Url;
 pub const SERVICE: &str = "iotdevicegateway";
 /// The path of the MQTT WebSocket.
 pub const PATH: &str = "/mqtt";
-/// What a URL lives when the caller does not say: long enough to open the WebSocket, short enough not to matter
-/// if the URL is seen later (each reconnection signs a new one).
-pub const DEFAULT_EXPIRES: u64 = 300;
 
 /// Where to connect, checked: `wss` anywhere, `ws` only on this machine (a local stand-in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +91,17 @@ pub fn endpoint<'a>(protocol: &str, userinfo: bool, authority: &'a str, host: &'
     Ok(Endpoint { secure, authority, host, region: region_of(host)? })
 }
 
+/// The region to sign for: the one given, else the endpoint's.
+pub fn region<'a>(ep: &Endpoint<'a>, given: Option<&'a str>) -> Result<&'a str> {
+    given.or(ep.region).ok_or_else(|| Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the endpoint ", ep.host, "; pass `region`"])))
+}
+
+/// The settings IoT's URL is signed with: no `x-amz-content-sha256` header (the empty payload's hash is in the
+/// canonical request only), the session token appended after signing, the path rules of every service but S3.
+pub fn settings() -> Settings {
+    Settings { payload_header: false, sign_session_token: false, ..Settings::for_service(SERVICE) }
+}
+
 /// The presigned URL ([`Signed::url`]), for `region` (inferred from the endpoint when `None`), valid for
 /// `expires_in` seconds (1 to 604800, SigV4's limit for presigned requests).
 pub fn mqtt_url(
@@ -104,16 +112,11 @@ pub fn mqtt_url(
     expires_in: u64,
     cache: &mut SigningKeyCache,
 ) -> Result<Signed> {
-    let region = region.or(ep.region).ok_or_else(|| {
-        Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the endpoint ", ep.host, "; pass `region`"]))
-    })?;
+    let region = self::region(ep, region)?;
     let url = Url { scheme: if ep.secure { "wss" } else { "ws" }, authority: ep.authority, host: ep.host, path: PATH, query: None };
     let req = Request { method: "GET", url: &url, headers: &[], payload: Payload::Bytes(&[]) };
     let scope = Scope { region, service: SERVICE, datetime };
-    // No x-amz-content-sha256 header (the empty payload's hash is in the canonical request only); the session
-    // token is appended after signing.
-    let settings = Settings { payload_header: false, sign_session_token: false, ..Settings::for_service(SERVICE) };
-    sigv4::presign(&req, creds, &scope, &settings, expires_in, cache)
+    sigv4::presign(&req, creds, &scope, &settings(), expires_in, cache)
 }
 
 #[cfg(test)]
