@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
+    from local_aws.iot import IotCore
+    from local_aws.sigv4 import Verifier
     from local_aws.seed import seed
 
     config = json.loads(args.config.read_text())
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     moto.warm_up(service.name for service in routing.ALL_SERVICES)
     cognito = CognitoLayer(Settings.from_config(config.get("cognito")))
     identity = IdentityLayer.from_config(config, store)
+    authorizer = Authorizer.from_config(config)  # the identity pool roles' IAM policies
+    verifier = Verifier(store, config["region"])
+    # AWS IoT's data plane (MQTT over WebSocket) on a port of its own, in front of a Mosquitto broker.
+    iot = IotCore(config, verifier, authorizer, identity)
     app = LocalAws(
         region=config["region"],
         credentials=store,
@@ -77,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         cognito=cognito,
         identity=identity,
         verbose=args.verbose,
-        authorizer=Authorizer.from_config(config),  # the identity pool roles' IAM policies
+        authorizer=authorizer,
+        verifier=verifier,
+        iot=iot,
     )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
     endpoint = f"http://{LOOPBACK}:{server.server_port}"
@@ -90,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     serving.start()
 
     try:
+        iot_endpoint = iot.start() if iot.enabled else None
         state.update(seed(endpoint, config))
+        if iot_endpoint is not None:
+            state["iotEndpoint"] = iot_endpoint
+            state["iotThings"] = iot.start_devices()
         args.state.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.state.with_name(args.state.name + ".tmp")
         tmp.write_text(json.dumps(state, indent=2) + "\n")
@@ -102,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"local-aws: start-up failed: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
+        iot.stop()
         server.shutdown()
         server.server_close()
         _remove_state(args.state, endpoint)

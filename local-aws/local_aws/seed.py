@@ -7,6 +7,8 @@ server with an error instead of printing the ready line).
 
 from __future__ import annotations
 
+import json
+
 import boto3
 from botocore.config import Config
 
@@ -79,6 +81,11 @@ def seed(endpoint: str, config: dict) -> dict:
         BillingMode="PAY_PER_REQUEST",
     )
 
+    iot = config.get("iot") or {}
+    if iot.get("policy"):
+        # The AWS IoT policy an app attaches to its signed-in users' identity ids (AttachPolicy).
+        client("iot").create_policy(policyName=iot["policy"]["name"], policyDocument=json.dumps(iot["policy"]["document"]))
+
     state = {
         "endpoint": endpoint,
         "region": region,
@@ -105,6 +112,8 @@ def seed(endpoint: str, config: dict) -> dict:
     state["oidcProvider"] = oidc.provider_name(endpoint)
     state["oidcAudience"] = ((config.get("oidc") or {}).get("audiences") or ["cognito-fetch-local"])[0]
     state["oidcToken"] = f"{oidc.issuer(endpoint)}/token"
+    if iot.get("policy"):
+        state["iotPolicyName"] = iot["policy"]["name"]
     return state
 
 
