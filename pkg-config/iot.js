@@ -29,7 +29,8 @@ export async function iotMqttUrl(options) {
  * For an MQTT client that reconnects: `url` (signed when read) for the first connection, and `transformWsUrl`
  * (mqtt.js's hook, synchronous) signing a new URL with the latest credentials at every (re)connection. The
  * credentials are asked for again before they expire (the source refreshes them), so a reconnection an hour
- * later signs with valid ones; `stop()` (also on the client's `end`) ends that.
+ * later signs with valid ones; `refresh()` asks now (after the source was made to refresh); `stop()` (also on the
+ * client's `end`) ends that.
  */
 export async function iotMqttUrls(options) {
   const [source, sign] = signer(options);
@@ -57,6 +58,7 @@ export async function iotMqttUrls(options) {
       if (mqttClient && mqttClient !== client && typeof mqttClient.once === 'function') (client = mqttClient).once('end', stop);
       return sign(creds);
     },
+    refresh,
     stop,
   };
 }

@@ -144,6 +144,8 @@ export interface IotMqttUrls {
   readonly url: string;
   /** mqtt.js's `transformWsUrl` option: a new URL, signed with the latest credentials, for each (re)connection. */
   transformWsUrl(url: string, options: unknown, client: unknown): string;
+  /** Asks the credentials source now (e.g. after `identityPool.getCredentials({ forceRefresh: true })`): later URLs use what it gives. */
+  refresh(): Promise<void>;
   /** Stops asking for credentials ahead of their expiry (done too when the mqtt.js client emits `end`). */
   stop(): void;
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { e2e, TEST_TIMEOUT } from './harness.mjs';
 
-const env = e2e();
+const env = e2e({ pkg: ['index.js', 'cognito-fetch.js', 'cognito_fetch_bg.wasm'] });
 const demo = () => env.state.users.find((u) => !u.temporary);
 const LONG = { timeout: 120_000 };
 
@@ -226,4 +226,28 @@ test('a reconnection after the credentials expired signs a new URL with fresh cr
   assert.notEqual(r.signedWith.at(-1), r.firstKey, 'the reconnection was signed with new credentials');
   assert.equal(r.signedWith.at(-1), r.nowKey);
   assert.ok(r.seqAfter > r.seqBefore + 2, 'telemetry resumes after the reconnection');
+});
+
+test('demo page: the Devices panel shows live telemetry, a command\'s ack, and stays up through new credentials', LONG, async () => {
+  const page = await env.open('main', '/www/');
+  const user = demo();
+  await page.getByText('Ready: sign up, or sign in.').waitFor({ timeout: 15_000 });
+  await page.getByLabel('Email').fill(user.username);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  const status = page.locator('#iot-status');
+  await status.filter({ hasText: /^connected$/ }).waitFor({ timeout: 15_000 });
+  const telemetry = page.locator('#iot-telemetry');
+  await telemetry.filter({ hasText: /°C \(reading \d+/ }).waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Send “blink” command' }).click();
+  await page.locator('#iot-ack').filter({ hasText: /^blink: done at / }).waitFor({ timeout: 15_000 });
+  const reading = async () => Number(/reading (\d+)/.exec(await telemetry.textContent())[1]);
+  const before = await reading();
+  await page.getByRole('button', { name: 'New credentials, reconnect' }).click();
+  await status.filter({ hasText: 'connected again (connection 2)' }).waitFor({ timeout: 15_000 });
+  await page.waitForFunction((n) => Number(/reading (\d+)/.exec(document.querySelector('#iot-telemetry').textContent)?.[1]) > n + 1, before, { timeout: 15_000 });
+  assert.equal(await page.locator('#error').isVisible(), false);
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await status.filter({ hasText: 'not connected' }).waitFor({ timeout: 5_000 });
 });

@@ -112,6 +112,7 @@ async function iot(identity: IdentityPool): Promise<void> {
   const urls = await iotMqttUrls({ endpoint: 'wss://mqtt.example.com', region: 'eu-west-1', credentials: () => credentials });
   const first: string = urls.url;
   const next: string = urls.transformWsUrl(first, {}, {});
+  await urls.refresh();
   urls.stop();
   void wss; void next;
   // @ts-expect-error the endpoint is required
