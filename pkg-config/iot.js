@@ -1,21 +1,17 @@
 // AWS IoT Core from the page: the MQTT-over-WebSocket URL (src/iot.rs), presigned on presignUrl's path, with
 // credentials from any source, and the hook an MQTT client (mqtt.js) calls to sign a fresh URL for every
 // (re)connection. No MQTT here: the page's MQTT client speaks it.
-import { stepFields, fail, invalid, isObject, optString } from './io.js';
+import { stepFields, optString, required } from './io.js';
 import { urlFields, presignUrl } from './sigv4.js';
 import { credentialSource, readCreds } from './aws.js';
 
 /** The options read once: `[source of credentials, sign(credentials) → URL]`. */
 function signer(options) {
-  if (!isObject(options)) throw invalid('expected an options object {endpoint, credentials}');
-  const endpoint = optString(options, 'endpoint');
-  if (!endpoint) throw fail('InvalidUrl', 'endpoint is required (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`)');
-  const e = options.expiresIn ?? 300;
-  if (typeof e !== 'number') throw fail('InvalidExpires', 'expiresIn must be a whole number of seconds');
+  const endpoint = required(options, 'endpoint');
   // A bare hostname is the usual form of an IoT endpoint. The wasm checks it and names the http(s) URL whose
   // presigned form is the WebSocket's (the scheme is not signed), then presigns it on the common path.
   const [scheme, url, region] = stepFields('iotEndpoint', [urlFields(endpoint.includes('://') ? endpoint : `wss://${endpoint}`), optString(options, 'region')]);
-  const input = { url, region, service: 'iotdevicegateway', signSessionToken: false, signPayloadHeader: false, expiresIn: e, datetime: options.datetime };
+  const input = { url, region, service: 'iotdevicegateway', signSessionToken: false, signPayloadHeader: false, expiresIn: options.expiresIn ?? 300, datetime: options.datetime };
   return [credentialSource(options.credentials), (credentials) => scheme + presignUrl({ ...input, credentials }).slice(url.indexOf(':'))];
 }
 

@@ -34,7 +34,7 @@ pub struct Endpoint<'a> {
 }
 
 fn bad(why: &str) -> Error {
-    Error::new(code::INVALID_URL, cat(&["endpoint must be an AWS IoT data endpoint (wss://<prefix>-ats.iot.<region>.amazonaws.com) or a custom one: ", why]))
+    Error::new(code::INVALID_URL, cat(&["endpoint must be AWS IoT's data endpoint or a custom domain: ", why]))
 }
 
 /// `localhost`, `*.localhost`, `127.x.x.x` or `[::1]`: where plain `ws:` is allowed.
@@ -63,7 +63,7 @@ pub fn region_of(host: &str) -> Result<Option<&str>> {
     let mut labels = rest.split('.');
     match (labels.next(), labels.next(), labels.next(), labels.next()) {
         (Some(prefix), Some("iot" | "iot-fips"), Some(region), None) if !prefix.is_empty() && looks_like_region(region) => Ok(Some(region)),
-        _ => Err(bad("this AWS hostname is not IoT's data endpoint (see `aws iot describe-endpoint --endpoint-type iot:Data-ATS`)")),
+        _ => Err(bad("this is another AWS service's hostname (`aws iot describe-endpoint` names IoT's)")),
     }
 }
 
@@ -72,28 +72,28 @@ pub fn region_of(host: &str) -> Result<Option<&str>> {
 /// `search`. The path may be `/` or `/mqtt`; nothing else is accepted in the URL.
 pub fn endpoint<'a>(protocol: &str, userinfo: bool, authority: &'a str, host: &'a str, path: &str, search: &str) -> Result<Endpoint<'a>> {
     let secure = match protocol {
-        "wss:" | "https:" => true,
-        "ws:" | "http:" => false,
-        _ => return Err(bad("the scheme is not wss")),
+        "wss:" => true,
+        "ws:" => false,
+        _ => return Err(bad("the scheme must be wss")),
     };
     if userinfo {
-        return Err(bad("user names and passwords are not allowed"));
+        return Err(bad("no user name or password"));
     }
     if host.is_empty() {
-        return Err(bad("it has no host"));
+        return Err(bad("no host"));
     }
     if !secure && !is_loopback(host) {
-        return Err(bad("plain ws: is only allowed for localhost and 127.0.0.1 (a local stand-in); use wss:"));
+        return Err(bad("ws: only on loopback (localhost, 127.0.0.1)"));
     }
     if !(path.is_empty() || path == "/" || path == PATH) || !search.is_empty() {
-        return Err(bad("it must have no path (or /mqtt) and no query"));
+        return Err(bad("no path but /mqtt, no query"));
     }
     Ok(Endpoint { secure, authority, host, region: region_of(host)? })
 }
 
 /// The region to sign for: the one given, else the endpoint's.
 pub fn region<'a>(ep: &Endpoint<'a>, given: Option<&'a str>) -> Result<&'a str> {
-    given.or(ep.region).ok_or_else(|| Error::new(code::UNKNOWN_REGION, cat(&["cannot tell the AWS region from the endpoint ", ep.host, "; pass `region`"])))
+    given.or(ep.region).ok_or_else(|| Error::new(code::UNKNOWN_REGION, "cannot tell the AWS region from a custom endpoint: pass `region`"))
 }
 
 /// The settings IoT's URL is signed with: no `x-amz-content-sha256` header (the empty payload's hash is in the

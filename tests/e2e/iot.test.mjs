@@ -173,7 +173,7 @@ test('a tampered, expired or wrongly signed URL is refused before the WebSocket 
   assert.equal(r.errors.noRegion.error.code, 'UnknownRegion');
   assert.equal(r.errors.expires.error.code, 'InvalidExpires');
   assert.equal(r.errors.noCreds.error.code, 'MissingCredentials');
-  assert.equal(r.errors.noEndpoint.error.code, 'InvalidUrl');
+  assert.equal(r.errors.noEndpoint.error.code, 'InvalidArgument');
   assert.equal(r.inferred, 'wss://abc123-ats.iot.eu-central-1.amazonaws.com/mqtt eu-central-1/iotdevicegateway/aws4_request');
 });
 
