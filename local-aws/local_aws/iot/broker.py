@@ -4,6 +4,9 @@ Only the front (listener.py) and the simulated device connect to it; it never fa
 
 from __future__ import annotations
 
+import ctypes
+import getpass
+import signal
 import shutil
 import socket
 import subprocess
@@ -12,6 +15,14 @@ import time
 from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: Linux sends it SIGTERM when local-aws dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _free_port() -> int:
@@ -37,8 +48,13 @@ class Mosquitto:
         config.write_text(
             f"listener {self.port} {LOOPBACK}\nallow_anonymous true\npersistence false\n"
             "log_dest stderr\nlog_type error\nlog_type warning\n"
+            # Stay the user local-aws runs as: a change of user (mosquitto drops root to "mosquitto") would
+            # clear the parent-death signal that stops it with local-aws.
+            f"user {getpass.getuser()}\n"
         )
-        self._process = subprocess.Popen([binary, "-c", str(config)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            [binary, "-c", str(config)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
         deadline = time.monotonic() + timeout
         while True:
             if self._process.poll() is not None:

@@ -90,7 +90,6 @@ class IotListener:
         self._ready = threading.Event()
         self._stopped: asyncio.Future | None = None
         self._failure: BaseException | None = None
-        self._credentials: dict[int, Credential] = {}
         self._thread = threading.Thread(target=self._run, name="local-aws-iot", daemon=True)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -135,14 +134,14 @@ class IotListener:
         except AuthError as failure:
             log.info("iot: upgrade refused: %s", failure.coral.code)
             return connection.respond(HTTPStatus.FORBIDDEN, f"{failure.coral.code}: {failure.coral.message}\n")
-        self._credentials[id(connection)] = credential
+        connection.iot_credential = credential  # the handler's, once the upgrade completes
         return None
 
     # -- the connection ------------------------------------------------------------------------
 
     async def _connection(self, ws: ServerConnection) -> None:
-        credential = self._credentials.pop(id(ws), None)
-        if credential is None:
+        credential = getattr(ws, "iot_credential", None)
+        if credential is None:  # cannot happen: _check ran and accepted
             return
         session = Session(self.authz, credential)
         try:
