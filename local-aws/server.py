@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
+    from local_aws.iot import IotCore
+    from local_aws.sigv4 import Verifier
     from local_aws.seed import seed
 
     config = json.loads(args.config.read_text())
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     cognito = CognitoLayer(Settings.from_config(config.get("cognito")))
     identity = IdentityLayer.from_config(config, store)
     hosted_ui = HostedUi(cognito)  # managed login on <domain>.auth.localhost:PORT (cognito/oauth.py)
+    authorizer = Authorizer.from_config(config)  # the identity pool roles' IAM policies
+    verifier = Verifier(store, config["region"])
+    # AWS IoT's data plane (MQTT over WebSocket) on a port of its own, in front of a Mosquitto broker.
+    iot = IotCore(config, verifier, authorizer, identity)
     app = LocalAws(
         region=config["region"],
         credentials=store,
@@ -81,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         cognito=cognito,
         identity=identity,
         verbose=args.verbose,
-        authorizer=Authorizer.from_config(config),  # the identity pool roles' IAM policies
+        authorizer=authorizer,
+        verifier=verifier,
+        iot=iot,
         hosted_ui=hosted_ui,
     )
     server = make_server(LOOPBACK, args.port, app, threaded=True, request_handler=RequestHandler)
@@ -97,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     idp = None
     try:
+        iot_endpoint = iot.start() if iot.enabled else None
         idp_issuer = None
         hosted_config = config.get("hostedUi")
         if hosted_config and hosted_config.get("idp"):
@@ -117,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
             google = hosted_config.get("googleIssuer", "local")
             hosted_ui.federation = Federation(google_issuer=idp_issuer if google == "local" else google)
         state.update(seed(endpoint, config, hosted_ui_port=server.server_port, idp_issuer=idp_issuer))
+        if iot_endpoint is not None:
+            state["iotEndpoint"] = iot_endpoint
+            state["iotThings"] = iot.start_devices()
         args.state.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.state.with_name(args.state.name + ".tmp")
         tmp.write_text(json.dumps(state, indent=2) + "\n")
@@ -128,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"local-aws: start-up failed: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
+        iot.stop()
         server.shutdown()
         server.server_close()
         if idp is not None:

@@ -14,11 +14,20 @@ const SKEW_TOLERANCE_MS = 60000;
 /** Checked here too, before credentials are fetched for a URL that could not be made (the signer checks again). */
 const MAX_PRESIGN_SECONDS = 604800;
 
-function readCreds(c) {
+export function readCreds(c) {
   const missing = () => fail('MissingCredentials', 'credentials need accessKeyId and secretAccessKey strings');
   if (!isObject(c) || typeof c.accessKeyId !== 'string' || !c.accessKeyId || typeof c.secretAccessKey !== 'string' || !c.secretAccessKey) throw missing();
   if (c.sessionToken != null && typeof c.sessionToken !== 'string') throw fail('MissingCredentials', 'credentials.sessionToken must be a string');
   return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken ?? undefined };
+}
+
+/** A credentials option as a function `({ forceRefresh }) => credentials` (or a Promise of them): fixed credentials,
+ *  a function, or any object with `getCredentials()` (IdentityPool). */
+export function credentialSource(c) {
+  if (typeof c === 'function') return (arg) => c.call(null, arg);
+  if (isObject(c) && typeof c.getCredentials === 'function') return (arg) => c.getCredentials(arg);
+  const fixed = readCreds(c);
+  return () => fixed;
 }
 
 /** `[body to send, data to hash or null for UNSIGNED-PAYLOAD]`; a Blob is read when it must be hashed. */
@@ -39,13 +48,7 @@ async function bodyAndHash(body, unsigned) {
 class Signer {
   constructor(options) {
     if (!isObject(options)) throw invalid('expected an options object with credentials');
-    const c = options.credentials;
-    if (typeof c === 'function') this.source = (arg) => c.call(null, arg);
-    else if (isObject(c) && typeof c.getCredentials === 'function') this.source = (arg) => c.getCredentials(arg);
-    else {
-      const fixed = readCreds(c);
-      this.source = () => fixed;
-    }
+    this.source = credentialSource(options.credentials);
     const n = options.maxAttempts;
     if (n != null && !(typeof n === 'number' && n >= 1 && n <= 10)) throw invalid('maxAttempts must be 1 to 10');
     this.max = n == null ? 3 : Math.floor(n);

@@ -8,11 +8,12 @@ import { marshall, unmarshall, numberValue } from './dynamodb.js';
 import { AwsClient, S3, DynamoDB } from './aws.js';
 import { IdentityPool } from './identity-pool.js';
 import { UserPool } from './user-pool.js';
+import { iotMqttUrl, iotMqttUrls } from './iot.js';
 
 const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
 // The public exports: the same as index.js's (named one by one: a namespace import would keep every internal
 // export of the modules, and its name, in the bundle).
-const real = { signRequest, presignUrl, SrpSession, marshall, unmarshall, numberValue, AwsClient, S3, DynamoDB, IdentityPool, UserPool };
+const real = { signRequest, presignUrl, SrpSession, marshall, unmarshall, numberValue, AwsClient, S3, DynamoDB, IdentityPool, UserPool, iotMqttUrl, iotMqttUrls };
 let loaded = false;
 const api = {};
 for (const name of Object.keys(real)) {

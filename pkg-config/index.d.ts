@@ -6,3 +6,4 @@ export { marshall, unmarshall, numberValue } from './dynamodb.js';
 export { AwsClient, S3, DynamoDB } from './aws.js';
 export { IdentityPool } from './identity-pool.js';
 export { UserPool } from './user-pool.js';
+export { iotMqttUrl, iotMqttUrls } from './iot.js';

@@ -125,6 +125,30 @@ export type CredentialsSource =
   | AwsCredentials
   | { getCredentials(options?: { forceRefresh?: boolean }): Promise<TemporaryCredentials> }
   | ((options: { forceRefresh: boolean }) => TemporaryCredentials | Promise<TemporaryCredentials>);
+/** `iotMqttUrl` / `iotMqttUrls`: AWS IoT Core's MQTT over WebSocket. */
+export interface IotMqttUrlInput {
+  /** The account's IoT data endpoint (`<prefix>-ats.iot.<region>.amazonaws.com`, bare or as `wss://...`), a
+   *  custom domain, or a local stand-in (`ws://127.0.0.1:PORT`: plain `ws:` only on loopback). */
+  endpoint: string;
+  /** Inferred from `*.iot.<region>.amazonaws.com`; required for other endpoints. */
+  region?: string;
+  credentials: CredentialsSource;
+  /** Seconds the URL can be used to open a connection (1 to 604800; default 300). */
+  expiresIn?: number;
+  /** `YYYYMMDDTHHMMSSZ`, for reproducible URLs; default now. */
+  datetime?: string;
+}
+/** `iotMqttUrls`: URLs for an MQTT client that reconnects (mqtt.js: `mqtt.connect(urls.url, { transformWsUrl: urls.transformWsUrl })`). */
+export interface IotMqttUrls {
+  /** A URL signed now with the latest credentials. */
+  readonly url: string;
+  /** mqtt.js's `transformWsUrl` option: a new URL, signed with the latest credentials, for each (re)connection. */
+  transformWsUrl(url: string, options: unknown, client: unknown): string;
+  /** Asks the credentials source now (e.g. after `identityPool.getCredentials({ forceRefresh: true })`): later URLs use what it gives. */
+  refresh(): Promise<void>;
+  /** Stops asking for credentials ahead of their expiry (done too when the mqtt.js client emits `end`). */
+  stop(): void;
+}
 export interface AwsClientOptions {
   credentials: CredentialsSource;
   /** Default region, when the host does not say (custom endpoints). */

@@ -35,6 +35,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# --- Mosquitto from Debian: the MQTT broker behind local-aws's AWS IoT endpoint --------------------
+if [ ! -x /usr/sbin/mosquitto ] && ! command -v mosquitto >/dev/null 2>&1; then
+  say "installing Debian mosquitto (apt-get)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
+fi
+
 # --- npm dev dependencies (binaryen's wasm-opt, playwright-core, benchmarks' peers) --------------
 stamp=node_modules/.cognito-fetch-stamp
 want=$(sha256sum package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)

@@ -1,6 +1,6 @@
 //! cognito-fetch: Amazon Cognito sign-in, identity-pool credentials and SigV4-signed AWS requests for web pages.
 //!
-//! Layout: pure protocol modules ([`sigv4`], [`srp`], [`user_pool`], [`oauth`], [`identity_pool`], [`s3`], [`dynamodb`],
+//! Layout: pure protocol modules ([`sigv4`], [`srp`], [`user_pool`], [`oauth`], [`identity_pool`], [`iot`], [`s3`], [`dynamodb`],
 //! [`retry`] ...) have no browser types and are tested with `cargo test`; the wasm/JS boundary lives in `js`
 //! alone (its exports wasm32 only: two of them, strings in and out), and the browser I/O is the JS layer in `pkg-config/`,
 //! which calls the wasm's steps by name.
@@ -101,6 +101,7 @@ pub mod digest;
 pub mod dynamodb;
 pub mod error;
 pub mod identity_pool;
+pub mod iot;
 pub mod json;
 pub mod oauth;
 pub mod retry;

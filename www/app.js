@@ -13,6 +13,7 @@
   let ddb = null;          // CognitoFetch.DynamoDB
   let identityId = null;   // the signed-in user's identity id, once known
   let pendingUsername = null; // who is confirming a sign-up
+  let device = null;       // { client (mqtt.js), urls (CognitoFetch.iotMqttUrls) } while connected to AWS IoT
 
   // What each sign-in step asks for, in words.
   const STEPS = {
@@ -89,6 +90,7 @@
   }
 
   function showSignedOut() {
+    disconnectDevice();
     identityId = null;
     $('who').textContent = 'Not signed in.';
     $('aws').hidden = true;
@@ -337,6 +339,76 @@
   }));
 
   $('refresh-notes').addEventListener('click', action(listNotes));
+
+  // ---- 5. Devices (AWS IoT) -----------------------------------------------------------------------------
+
+  const thing = () => (state.iotThings || [])[0];
+
+  function showDevice(status) {
+    $('iot-status').textContent = status;
+    const connected = !!device;
+    $('iot-connect').disabled = connected;
+    for (const id of ['iot-command', 'iot-refresh', 'iot-disconnect']) $(id).disabled = !connected;
+  }
+
+  function disconnectDevice() {
+    if (!device) return;
+    device.client.end(true);
+    device.urls.stop();
+    device = null;
+    showDevice('not connected');
+  }
+
+  /** AttachPolicy for this identity: in a real app the backend does this once per user (here: the dev key). */
+  async function attachIotPolicy() {
+    const admin = new CognitoFetch.AwsClient({ credentials: state.credentials, region: state.region, service: 'iot' });
+    const res = await admin.fetch(state.endpoint + '/target-policies/' + encodeURIComponent(state.iotPolicyName), {
+      method: 'PUT', body: JSON.stringify({ target: identityId }),
+    });
+    if (!res.ok) throw Object.assign(new Error('AttachPolicy answered ' + res.status), { name: 'AttachPolicyFailed' });
+  }
+
+  $('iot-connect').addEventListener('click', action(async () => {
+    if (!state.iotEndpoint || !thing()) throw Object.assign(new Error('local-aws has no IoT endpoint'), { name: 'NoIot' });
+    await ensureIdentity();
+    await attachIotPolicy();
+    // Each (re)connection gets a URL signed with the credentials current then (transformWsUrl).
+    const urls = await CognitoFetch.iotMqttUrls({ endpoint: state.iotEndpoint, region: state.region, credentials: identity });
+    const client = mqtt.connect(urls.url, { clientId: identityId, protocolVersion: 4, transformWsUrl: urls.transformWsUrl, reconnectPeriod: 1000 });
+    device = { client, urls, connections: 0 };
+    showDevice('connecting…');
+    client.on('connect', () => {
+      device.connections += 1;
+      showDevice(device.connections > 1 ? 'connected again (connection ' + device.connections + ')' : 'connected');
+      client.subscribe([thing().telemetryTopic, thing().acksTopic], { qos: 1 });
+    });
+    client.on('reconnect', () => showDevice('reconnecting…'));
+    client.on('close', () => { if (device) showDevice('connection closed; reconnecting…'); });
+    client.on('message', (topic, payload) => {
+      let body;
+      try { body = JSON.parse(new TextDecoder().decode(payload)); } catch { return; }
+      if (topic === thing().telemetryTopic) {
+        $('iot-telemetry').textContent = body.temperature + ' °C (reading ' + body.seq + ', ' + new Date(body.at).toLocaleTimeString() + ')';
+      } else if (topic === thing().acksTopic && body.command && typeof body.command === 'object') {
+        $('iot-ack').textContent = body.command.command + ': ' + body.status + ' at ' + new Date(body.at).toLocaleTimeString();
+      }
+    });
+  }));
+
+  $('iot-command').addEventListener('click', action(async () => {
+    device.client.publish(thing().commandsTopic, JSON.stringify({ command: 'blink', sentAt: new Date().toISOString() }), { qos: 1 });
+    $('iot-ack').textContent = 'blink: sent, waiting for the device…';
+  }));
+
+  $('iot-refresh').addEventListener('click', action(async () => {
+    // New credentials from the identity pool, then a new connection: its URL is signed with them.
+    await loadCredentials(true);
+    await device.urls.refresh();
+    device.client.reconnect();
+    setStatus('New credentials; the device connection was opened again with a URL signed with them.');
+  }));
+
+  $('iot-disconnect').addEventListener('click', action(async () => disconnectDevice()));
 
   // ---- Start ---------------------------------------------------------------------------------------------
 

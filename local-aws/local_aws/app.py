@@ -146,6 +146,7 @@ class LocalAws:
         authorizer: Authorizer | None = None,
         faults: FaultQueue | None = None,
         hosted_ui: HostedUi | None = None,
+        iot=None,
     ) -> None:
         self.region = region
         self.credentials = credentials
@@ -158,6 +159,7 @@ class LocalAws:
         self.authorizer = authorizer or Authorizer({}, region)  # no roles: role credentials get nothing
         self.faults = faults or FaultQueue()
         self.hosted_ui = hosted_ui
+        self.iot = iot  # iot.IotCore: AttachPolicy & co. for Cognito identities (None: all IoT to moto)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -257,6 +259,16 @@ class LocalAws:
                         ("Content-Length", str(len(payload))),
                     ],
                 )
+                return [payload]
+
+        if service is routing.IOT and self.iot is not None:
+            try:
+                answer = self.iot.control(method, environ.get("PATH_INFO", "/"), body)
+            except AwsError as failure:
+                return self._error(failure, service, method, finish)
+            if answer is not None:
+                payload = json.dumps(answer).encode()
+                finish("200 OK", [("Content-Type", "application/json"), ("x-amzn-RequestId", str(uuid.uuid4())), ("Content-Length", str(len(payload)))])
                 return [payload]
 
         if service is not routing.S3:

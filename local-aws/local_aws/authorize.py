@@ -66,6 +66,7 @@ SUPPORTED_KEYS = {
     "s3:delimiter",
     "s3:max-keys",
     "dynamodb:leadingkeys",
+    "iot:clientid",  # filled in by the IoT front (iot/auth.py) for iot:* actions
 }
 
 

@@ -8,6 +8,9 @@ Real AWS tells services apart by host name; here everything shares one port, so:
 * a form POST (or a GET on ``/``) with ``Action=...``      -> sts
 * ``GET /<region>_<id>/.well-known/jwks.json`` (and ``openid-configuration``) -> cognito-idp
   (S3 bucket names cannot contain ``_``, so these never shadow a bucket)
+* signed for the service ``iot`` (the credential scope of ``Authorization`` or
+  ``X-Amz-Credential``)                                   -> iot (AWS IoT's control plane, rest-json:
+  its paths would otherwise read as S3 buckets)
 * everything else                                        -> S3, path-style ``/bucket/key``
 
 Operations whose service model says ``authtype: none`` (InitiateAuth, SignUp, GetId,
@@ -42,7 +45,8 @@ DYNAMODB = Service("dynamodb", "json", "application/x-amz-json-1.0", "com.amazon
 COGNITO_IDP = Service("cognito-idp", "json")
 COGNITO_IDENTITY = Service("cognito-identity", "json")
 STS = Service("sts", "query")
-ALL_SERVICES = (S3, DYNAMODB, COGNITO_IDP, COGNITO_IDENTITY, STS)
+IOT = Service("iot", "json", "application/json")
+ALL_SERVICES = (S3, DYNAMODB, COGNITO_IDP, COGNITO_IDENTITY, STS, IOT)
 UNKNOWN_JSON_SERVICE = Service("unknown", "json")  # for answering an unknown X-Amz-Target
 
 TARGET_PREFIXES = {
@@ -50,6 +54,9 @@ TARGET_PREFIXES = {
     "AWSCognitoIdentityProviderService": COGNITO_IDP,
     "AWSCognitoIdentityService": COGNITO_IDENTITY,
 }
+
+_IOT_SCOPE = re.compile(r"^[^/]+/\d{8}/[^/]+/iot/aws4_request$")
+_HEADER_CREDENTIAL = re.compile(r"Credential=([^,\s]+)")
 
 _COGNITO_WELL_KNOWN = re.compile(
     r"^/[a-z]{2}(?:-[a-z]+)+-\d+_[A-Za-z0-9]+/\.well-known/(?:jwks\.json|openid-configuration)$"
@@ -91,7 +98,19 @@ def route(method: str, path: str, query: str, headers: dict[str, str], body: byt
     if method in ("GET", "HEAD") and _COGNITO_WELL_KNOWN.match(path):
         return Route(COGNITO_IDP, None, False)
 
+    if _iot_scope(headers, query):
+        return Route(IOT, None, True)
+
     return Route(S3, None, True)
+
+
+def _iot_scope(headers: dict[str, str], query: str) -> bool:
+    """Whether the request is signed for the service ``iot``."""
+    found = _HEADER_CREDENTIAL.search(headers.get("authorization", ""))
+    if found:
+        return bool(_IOT_SCOPE.match(found.group(1)))
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    return bool(_IOT_SCOPE.match(params.get("X-Amz-Credential", "")))
 
 
 def _query_action(method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> str | None:

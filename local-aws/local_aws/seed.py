@@ -7,6 +7,8 @@ server with an error instead of printing the ready line).
 
 from __future__ import annotations
 
+import json
+
 import boto3
 from botocore.config import Config
 
@@ -92,6 +94,11 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
         BillingMode="PAY_PER_REQUEST",
     )
 
+    iot = config.get("iot") or {}
+    if iot.get("policy"):
+        # The AWS IoT policy an app attaches to its signed-in users' identity ids (AttachPolicy).
+        client("iot").create_policy(policyName=iot["policy"]["name"], policyDocument=json.dumps(iot["policy"]["document"]))
+
     state = {
         "endpoint": endpoint,
         "region": region,
@@ -149,6 +156,8 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
     state["roles"] = {"authenticated": roles["authenticated"], "unauthenticated": roles["unauthenticated"]}
     state["roles"].update({role["name"]: role["arn"] for role in identity_config.get("extraRoles", [])})
     state["roleMappings"] = mappings
+    if iot.get("policy"):
+        state["iotPolicyName"] = iot["policy"]["name"]
     return state
 
 

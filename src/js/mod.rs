@@ -61,6 +61,7 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "s3UploadId" => wire::s3_upload_id(text),
         "s3CompleteBody" => wire::s3_complete_body(f),
         "s3Completed" => wire::s3_completed(text),
+        "iotEndpoint" => sigv4::iot_endpoint(f),
         "ipConfig" => wire::ip_config(f),
         "ipCall" => wire::ip_call(f),
         "ipLoginKey" => wire::ip_login_key(f),

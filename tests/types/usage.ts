@@ -1,6 +1,6 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
-import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
+import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue, iotMqttUrl, iotMqttUrls } from 'cognito-fetch';
 import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
@@ -139,3 +139,21 @@ async function aws(pool: UserPool): Promise<void> {
 }
 
 void [auth, presigned, srpA, signature, userPool, aws];
+
+async function iot(identity: IdentityPool): Promise<void> {
+  const wss: string = await iotMqttUrl({ endpoint: 'abc-ats.iot.eu-west-1.amazonaws.com', credentials: identity });
+  await iotMqttUrl({ endpoint: 'ws://127.0.0.1:4567', region: 'us-east-1', credentials, expiresIn: 60 });
+  const urls = await iotMqttUrls({ endpoint: 'wss://mqtt.example.com', region: 'eu-west-1', credentials: () => credentials });
+  const first: string = urls.url;
+  const next: string = urls.transformWsUrl(first, {}, {});
+  await urls.refresh();
+  urls.stop();
+  void wss; void next;
+  // @ts-expect-error the endpoint is required
+  await iotMqttUrl({ credentials });
+  // @ts-expect-error expiresIn is a number of seconds
+  await iotMqttUrl({ endpoint: 'x', credentials, expiresIn: '60' });
+  // @ts-expect-error the URL is read-only
+  urls.url = 'wss://x';
+}
+void iot;
