@@ -33,6 +33,7 @@ from moto.core.exceptions import JsonRESTError
 
 from ..errors import AwsError
 from . import srp, totp
+from .devices import DEVICE_CHALLENGES, Devices
 from .outbox import Outbox
 from .state import AccessRecord, AuthSession, CodeEntry, MfaState, RefreshRecord, SrpVerifier
 
@@ -194,6 +195,11 @@ class CognitoLayer:
             "AdminDisableUser": self.admin_disable_user,
             "AdminDeleteUser": self.admin_delete_user,
         }
+        # Remembered devices (devices.py).
+        self.devices = Devices(self)
+        for op, fn in (("ConfirmDevice", self.devices.confirm_device), ("UpdateDeviceStatus", self.devices.update_device_status),
+                       ("ForgetDevice", self.devices.forget_device), ("GetDevice", self.devices.get_device), ("ListDevices", self.devices.list_devices)):
+            self.HANDLERS[op] = fn
 
     # ------------------------------------------------------------------ entry point
 
@@ -214,9 +220,29 @@ class CognitoLayer:
                     self._check_access_token(params.get("AccessToken"))
                 return None
             try:
-                return handler(params)
+                return self._with_device_metadata(operation, params, handler(params))
             except JsonRESTError as failure:  # raised by a moto backend method we called
                 raise CognitoError(failure.error_type, failure.message) from None
+
+    def _with_device_metadata(self, operation: str, p: dict, answer: dict) -> dict:
+        """A sign-in's tokens get NewDeviceMetadata when the pool tracks devices and the request did
+        not come from a confirmed device of the user (devices.py)."""
+        result = answer.get("AuthenticationResult") if isinstance(answer, dict) else None
+        if operation not in ("InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge") or not result:
+            return answer
+        if p.get("AuthFlow") in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+            return answer
+        record = self.access.get(result.get("AccessToken"))
+        pool = self._pool(record.pool_id) if record else None
+        user = pool._get_user(record.username) if pool else None
+        if user is None:
+            return answer
+        sent = [(p.get(k) or {}).get("DEVICE_KEY") for k in ("AuthParameters", "ChallengeResponses") if isinstance(p.get(k), dict)]
+        if not any(self.devices.known(pool, user, key) for key in sent):
+            metadata = self.devices.new_metadata(pool, user.username, pool.id.split("_", 1)[0])
+            if metadata is not None:
+                result["NewDeviceMetadata"] = metadata
+        return answer
 
     def _expire(self) -> None:
         now = time.time()
@@ -370,7 +396,7 @@ class CognitoLayer:
             password = _required(params, "PASSWORD")
             self._check_secret_hash(client, username, params.get("SECRET_HASH"))
             user = self._password_first_factor(pool, client, username, password)
-            return self._after_first_factor(pool, client, user, admin=admin, names={username})
+            return self._after_first_factor(pool, client, user, admin=admin, names={username}, device_key=params.get("DEVICE_KEY"))
         if flow == "USER_SRP_AUTH":
             username = _required(params, "USERNAME")
             srp_a = _required(params, "SRP_A")
@@ -399,7 +425,7 @@ class CognitoLayer:
             raise _not_authorized(INCORRECT)
         return user
 
-    def _after_first_factor(self, pool, client, user, *, admin: bool, names=(), passwordless: bool = False) -> dict:
+    def _after_first_factor(self, pool, client, user, *, admin: bool, names=(), passwordless: bool = False, device_key=None) -> dict:
         if not user.enabled:
             raise _not_authorized("User is disabled.")
         if user.status == UserStatus.UNCONFIRMED:
@@ -417,6 +443,9 @@ class CognitoLayer:
         if not passwordless:
             # Passwordless first factors are not followed by MFA.
             # https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
+            device = self.devices.challenge(pool, client, user, device_key, admin=admin, names=names)
+            if device is not None:
+                return device
             mfa = self._mfa_step(pool, client, user, admin=admin, names=names)
             if mfa is not None:
                 return mfa
@@ -503,7 +532,7 @@ class CognitoLayer:
         user = pool._get_user(session.username) if session.username else None
         if not ok or user is None:
             raise _not_authorized(INCORRECT)
-        return self._after_first_factor(pool, client, user, admin=admin, names=session.names)
+        return self._after_first_factor(pool, client, user, admin=admin, names=session.names, device_key=responses.get("DEVICE_KEY"))
 
     # ------------------------------------------------------------------ USER_AUTH
 
@@ -727,6 +756,9 @@ class CognitoLayer:
                 raise CognitoError("MFAMethodNotFoundException", "No MFA method has been set up for the user.")
             self._drop_session(session.id)
             return {"ChallengeParameters": {}, "AuthenticationResult": self._issue(pool, client, user)}
+
+        if name in DEVICE_CHALLENGES:
+            return self.devices.respond(pool, client, user, session, name, responses, admin=admin)
 
         raise CognitoError("InvalidParameterException", f"Unsupported challenge: {name}")
 
