@@ -18,6 +18,7 @@
 //! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`dynamodb`] (attribute values), and [`wire`]:
 //! the user-pool, identity-pool, retry and S3 steps.
 
+pub mod device;
 pub mod dynamodb;
 pub mod sigv4;
 pub mod srp;
@@ -166,6 +167,10 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "srpStart" => srp::srp_start(f),
         "srpClaim" => srp::srp_claim(f),
         "srpTimestamp" => srp::srp_timestamp(f),
+        "dvConfirm" => device::confirm(f),
+        "dvCall" => device::call(f),
+        "dvRecord" => device::record(f),
+        "srpDeviceClaim" => device::srp_claim(f),
         "ddbMarshall" => dynamodb::marshall(f, text),
         "ddbNumber" => dynamodb::number(f),
         "ddbRole" => dynamodb::role(f),

@@ -295,7 +295,8 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
     let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
     let rest = |i: usize| pairs_of(a.get(i..).unwrap_or(&[]));
     let call = match operation {
-        "USER_SRP_AUTH" => cfg.initiate_srp(get(0), get(1), &meta),
+        // [username, SRP_A, DEVICE_KEY?]
+        "USER_SRP_AUTH" => cfg.initiate_srp(get(0), get(1), opt(2), &meta),
         "USER_PASSWORD_AUTH" => cfg.initiate_password(get(0), get(1), &meta),
         "CUSTOM_AUTH" => cfg.initiate_custom(get(0), opt(1), &meta),
         // [username, preferred, factor parameters...]
@@ -366,6 +367,7 @@ pub fn up_next(f: &mut Fields) -> Result<String> {
     Ok(String::from(match steps::next(challenge, f.flag() == Some(true))? {
         Next::Done => "DONE",
         Next::PasswordVerifier => "PASSWORD_VERIFIER",
+        Next::Device(challenge) => challenge,
         Next::Ask(step) => step,
     }))
 }

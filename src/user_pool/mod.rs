@@ -3,6 +3,7 @@
 //! the session kept in storage ([`session`]). Sending, storage and events live in the boundary (`js/user_pool`).
 //! Wire: JSON 1.1, `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`.
 
+pub mod device;
 pub mod session;
 pub mod steps;
 
@@ -80,9 +81,9 @@ impl<'a> Config<'a> {
         self.call(operation, body)
     }
 
-    /// InitiateAuth USER_SRP_AUTH.
-    pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(&str, &str)]) -> Call {
-        self.initiate("USER_SRP_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a), username), metadata)
+    /// InitiateAuth USER_SRP_AUTH, with the remembered device's `DEVICE_KEY` when there is one.
+    pub fn initiate_srp(&self, username: &str, srp_a: &str, device_key: Option<&str>, metadata: &[(&str, &str)]) -> Call {
+        self.initiate("USER_SRP_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a).opt_str("DEVICE_KEY", device_key), username), metadata)
     }
 
     /// InitiateAuth USER_PASSWORD_AUTH (the password travels to Cognito over TLS).
@@ -237,7 +238,7 @@ mod tests {
     fn request_bodies() {
         let mut c = cfg();
         assert_eq!(
-            c.initiate_srp("alice", "abc", &[]),
+            c.initiate_srp("alice", "abc", None, &[]),
             Call { operation: "InitiateAuth", body: r#"{"AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"abc"},"ClientId":"client1"}"#.into() }
         );
         assert_eq!(

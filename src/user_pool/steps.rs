@@ -26,6 +26,9 @@ pub enum Next {
     Done,
     /// SRP's PASSWORD_VERIFIER: the library answers it itself.
     PasswordVerifier,
+    /// A remembered device's SRP (DEVICE_SRP_AUTH or DEVICE_PASSWORD_VERIFIER): the library answers it with the
+    /// device's password ([`super::device`]).
+    Device(&'static str),
     /// The user has to answer (a code, a new password, a choice ...): Amplify's `signInStep` for it.
     Ask(&'static str),
 }
@@ -51,6 +54,8 @@ pub fn next(challenge: Option<&str>, has_tokens: bool) -> Result<Next> {
     match (has_tokens, challenge) {
         (true, None) => Ok(Next::Done),
         (_, Some("PASSWORD_VERIFIER")) => Ok(Next::PasswordVerifier),
+        (_, Some("DEVICE_SRP_AUTH")) => Ok(Next::Device("DEVICE_SRP_AUTH")),
+        (_, Some("DEVICE_PASSWORD_VERIFIER")) => Ok(Next::Device("DEVICE_PASSWORD_VERIFIER")),
         (_, Some(c)) => match step_name(c) {
             Some(step) => Ok(Next::Ask(step)),
             None => Err(Error::new(UNSUPPORTED_CHALLENGE, cat(&["this library cannot answer Cognito's ", c, " challenge yet"]))),
@@ -104,7 +109,9 @@ mod tests {
             // A challenge wins over tokens that came with it.
             assert_eq!(next(Some(c), true).ok(), Some(Next::Ask(step)), "{c}");
         }
-        assert_eq!(next(Some("DEVICE_SRP_AUTH"), false).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
+        assert_eq!(next(Some("DEVICE_SRP_AUTH"), false).ok(), Some(Next::Device("DEVICE_SRP_AUTH")));
+        assert_eq!(next(Some("DEVICE_PASSWORD_VERIFIER"), false).ok(), Some(Next::Device("DEVICE_PASSWORD_VERIFIER")));
+        assert_eq!(next(Some("WEB_AUTHN_X"), false).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
         assert!(next(None, false).is_err());
     }
 
