@@ -296,6 +296,8 @@ export interface SignInInput {
     /** USER_AUTH: start this first factor at once instead of asking. */
     preferredChallenge?: 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
     clientMetadata?: Record<string, string>;
+    /** The name ConfirmDevice gives this device when the pool tracks devices (default: the user agent). */
+    deviceName?: string;
   };
 }
 export type SignInStep =
@@ -345,4 +347,16 @@ export type AuthEvent = 'signedIn' | 'signedOut' | 'tokenRefresh' | 'tokenRefres
 export interface AuthEventPayload {
   username?: string;
   error?: { name: string; message: string };
+}
+/** A device Cognito tracks for the signed-in user (`fetchDevices`). */
+export interface AuthDevice {
+  /** The device key. */
+  id: string;
+  /** The name given at ConfirmDevice (`device_name`). */
+  name?: string;
+  /** Cognito's device attributes: `device_name`, `dev:device_remembered_status` (`remembered` | `not_remembered`) ... */
+  attributes: Record<string, string>;
+  createDate?: Date;
+  lastModifiedDate?: Date;
+  lastAuthenticatedDate?: Date;
 }

@@ -1,6 +1,6 @@
 // Types of the JS layer's UserPool (user-pool.js); its option and result types are in types.d.ts.
 import type {
-  AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
+  AuthDevice, AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
   SignInOutput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
 } from './types.js';
 
@@ -66,4 +66,16 @@ export class UserPool {
    */
   updateUserAttributes(input: { userAttributes: Record<string, string> }): Promise<{ codeDeliveryDetails: CodeDeliveryDetails[] }>;
   verifyTOTPSetup(input: { code: string; friendlyDeviceName?: string }): Promise<void>;
+  /**
+   * Remembers this device (UpdateDeviceStatus): later sign-ins here skip MFA where the pool allows it.
+   */
+  rememberDevice(): Promise<void>;
+  /**
+   * Forgets a device (ForgetDevice): `deviceKey`, or this device (whose record is then removed).
+   */
+  forgetDevice(input?: { deviceKey?: string }): Promise<void>;
+  /**
+   * The signed-in user's tracked devices (ListDevices, every page).
+   */
+  fetchDevices(): Promise<AuthDevice[]>;
 }

@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, AuthDevice } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -70,6 +70,16 @@ async function userPool(): Promise<void> {
   // @ts-expect-error not an MFA preference
   await pool.updateMFAPreference({ totp: 'yes' });
   void [totp, attrs, mfa];
+  await pool.signIn({ username: 'u', password: 'p', options: { deviceName: 'Kitchen tablet' } });
+  await pool.rememberDevice();
+  const devices: AuthDevice[] = await pool.fetchDevices();
+  const remembered: string | undefined = devices[0]?.attributes['dev:device_remembered_status'];
+  const created: Date | undefined = devices[0]?.createDate;
+  await pool.forgetDevice();
+  await pool.forgetDevice({ deviceKey: devices[0]?.id ?? '' });
+  // @ts-expect-error deviceKey is a string
+  await pool.forgetDevice({ deviceKey: 1 });
+  void [remembered, created];
   pool.on('signedIn', (p: AuthEventPayload) => void p.username);
   await pool.signOut({ global: true });
   // @ts-expect-error unknown event
