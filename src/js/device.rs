@@ -50,6 +50,11 @@ pub fn record(f: &mut Fields) -> Result<String> {
     Ok(join(&[&device::storage_key(session_key, username), &r]))
 }
 
+/// `dvKey`: session storage key, username. The storage key of the user's device record.
+pub fn key(f: &mut Fields) -> Result<String> {
+    Ok(device::storage_key(f.str(), f.str()))
+}
+
 /// `srpDeviceClaim`: `a`, `SRP_A` (from `srpStart`), deviceGroupKey, deviceKey, device password, SRP_B, SALT,
 /// SECRET_BLOCK, TIMESTAMP. PASSWORD_CLAIM_SIGNATURE for DEVICE_PASSWORD_VERIFIER: the user's SRP with the group
 /// key as the pool name and the device key as the user id.

@@ -170,6 +170,7 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "dvConfirm" => device::confirm(f),
         "dvCall" => device::call(f),
         "dvRecord" => device::record(f),
+        "dvKey" => device::key(f),
         "srpDeviceClaim" => device::srp_claim(f),
         "ddbMarshall" => dynamodb::marshall(f, text),
         "ddbNumber" => dynamodb::number(f),
