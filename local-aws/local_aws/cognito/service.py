@@ -34,6 +34,7 @@ from moto.core.exceptions import JsonRESTError
 from ..errors import AwsError
 from . import srp, totp
 from .devices import DEVICE_CHALLENGES, Devices
+from .webauthn import WebAuthn
 from .outbox import Outbox
 from .state import AccessRecord, AuthSession, CodeEntry, MfaState, RefreshRecord, SrpVerifier
 
@@ -199,6 +200,11 @@ class CognitoLayer:
         self.devices = Devices(self)
         for op, fn in (("ConfirmDevice", self.devices.confirm_device), ("UpdateDeviceStatus", self.devices.update_device_status),
                        ("ForgetDevice", self.devices.forget_device), ("GetDevice", self.devices.get_device), ("ListDevices", self.devices.list_devices)):
+            self.HANDLERS[op] = fn
+        # Passkeys (webauthn.py).
+        self.webauthn = WebAuthn(self)
+        for op, fn in (("StartWebAuthnRegistration", self.webauthn.start_registration), ("CompleteWebAuthnRegistration", self.webauthn.complete_registration),
+                       ("ListWebAuthnCredentials", self.webauthn.list_credentials), ("DeleteWebAuthnCredential", self.webauthn.delete_credential)):
             self.HANDLERS[op] = fn
 
     # ------------------------------------------------------------------ entry point
@@ -551,6 +557,10 @@ class CognitoLayer:
             factors.append("SMS_OTP")
         return factors
 
+    def _first_factors_with_passkeys(self, pool, user) -> list[str]:
+        factors = self._first_factors(pool, user)
+        return factors + ["WEB_AUTHN"] if self.webauthn.available(pool, user) else factors
+
     def _user_auth(self, pool, client, params: dict, *, admin: bool) -> dict:
         username = _required(params, "USERNAME")
         self._check_secret_hash(client, username, params.get("SECRET_HASH"))
@@ -558,7 +568,7 @@ class CognitoLayer:
         # Choice-based sign-in never reveals a missing user, whatever PreventUserExistenceErrors
         # says: it answers with challenges the pool allows, and the sign-in then fails.
         # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
-        available = self._first_factors(pool, user)
+        available = self._first_factors_with_passkeys(pool, user)
         preferred = params.get("PREFERRED_CHALLENGE")
         if preferred and preferred in available:
             return self._select_first_factor(pool, client, user, username, preferred, params, admin=admin)
@@ -581,6 +591,10 @@ class CognitoLayer:
                 if user.status == UserStatus.UNCONFIRMED:
                     raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
             return self._start_code_challenge(pool, client, user, answer, purpose="OTP", admin=admin, names={username}, simulated_name=username)
+        if answer == "WEB_AUTHN":
+            if user is not None and (not user.enabled or user.status == UserStatus.UNCONFIRMED):
+                raise _not_authorized("User is disabled.") if not user.enabled else CognitoError("UserNotConfirmedException", "User is not confirmed.")
+            return self.webauthn.start(pool, client, user, username, admin=admin)
         raise CognitoError("InvalidParameterException", f"Unsupported challenge: {answer}")
 
     # ------------------------------------------------------------------ MFA
@@ -756,6 +770,9 @@ class CognitoLayer:
                 raise CognitoError("MFAMethodNotFoundException", "No MFA method has been set up for the user.")
             self._drop_session(session.id)
             return {"ChallengeParameters": {}, "AuthenticationResult": self._issue(pool, client, user)}
+
+        if name == "WEB_AUTHN":
+            return self.webauthn.respond(pool, client, user, session, responses, admin=admin)
 
         if name in DEVICE_CHALLENGES:
             return self.devices.respond(pool, client, user, session, name, responses, admin=admin)
@@ -1351,6 +1368,7 @@ class CognitoLayer:
         email = p.get("EmailMfaConfiguration")
         if mfa != "OFF" and sms is None and token is None and email is None:
             raise CognitoError("InvalidParameterException", "At least one MFA configuration must be provided.")
+        self.webauthn.set_config(pool, p.get("WebAuthnConfiguration"))
         pool.backend.set_user_pool_mfa_config(pool.id, sms, token, mfa)
         if email is not None:
             self.email_mfa_config[pool.id] = email
@@ -1363,4 +1381,6 @@ class CognitoLayer:
         answer = {k: v for k, v in pool.backend.get_user_pool_mfa_config(pool.id).items() if v is not None}
         if pool.id in self.email_mfa_config:
             answer["EmailMfaConfiguration"] = self.email_mfa_config[pool.id]
+        if self.webauthn.get_config(pool):
+            answer["WebAuthnConfiguration"] = self.webauthn.get_config(pool)
         return answer
