@@ -9,6 +9,7 @@ import {
 } from './io.js';
 import { SrpSession } from './srp.js';
 import * as devices from './device.js';
+import * as passkeys from './passkey.js';
 
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure'];
 const RECORD_VERSION = 1;
@@ -215,6 +216,7 @@ export class UserPool {
       return this.#handle(proof, signInName, usernameForChallenges);
     }
     if (next === 'DEVICE_PASSWORD_VERIFIER') throw invalid('Cognito asked for a device proof out of turn');
+    if (next === 'WEB_AUTHN') return this.#handle(await passkeys.answerChallenge((op, a) => this.#call(op, a), readReply, reply, usernameForChallenges), signInName, usernameForChallenges);
     const p = reply.params;
     const username = p.USERNAME ?? usernameForChallenges;
     let session = reply.session;
@@ -302,8 +304,8 @@ export class UserPool {
       case 'USER_AUTH':
         if (preferred === 'PASSWORD_SRP') reply = await this.#srp(needPassword(), (a) => this.#call('USER_AUTH', [username, 'PASSWORD_SRP', 'SRP_A', a], meta));
         else if (preferred === 'PASSWORD') reply = await initiate('USER_AUTH', 'PASSWORD', 'PASSWORD', needPassword());
-        else if (preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') reply = await initiate('USER_AUTH', preferred);
-        else if (preferred !== undefined) throw invalid('preferredChallenge must be PASSWORD, PASSWORD_SRP, EMAIL_OTP or SMS_OTP');
+        else if (preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP' || preferred === 'WEB_AUTHN') reply = await initiate('USER_AUTH', preferred);
+        else if (preferred !== undefined) throw invalid('preferredChallenge must be PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP or WEB_AUTHN');
         else {
           reply = await initiate('USER_AUTH', '');
           // The password (if given) may be needed once the user picks PASSWORD or PASSWORD_SRP.
@@ -590,8 +592,8 @@ export class UserPool {
     return this.#device ? ['DEVICE_KEY', this.#device.deviceKey] : [];
   }
 
-  /** One call whose target and body a device step made (the clock offset is learned as in every call). */
-  async #sendDevice(target, body) {
+  /** One call whose target and body a step made (devices, passkeys) (the clock offset is learned as in every call). */
+  async #sendStep(target, body) {
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
     this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
     return answer;
@@ -605,7 +607,7 @@ export class UserPool {
     this.#device = undefined;
     if (!metadata) return;
     try {
-      await devices.confirmNewDevice((t, b) => this.#sendDevice(t, b), this.#storage, this.#key, this.#clientId, session.username, metadata, session.accessToken, name);
+      await devices.confirmNewDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, this.#clientId, session.username, metadata, session.accessToken, name);
     } catch (e) {
       if (e?.code === 'StorageError') throw e;
     }
@@ -621,19 +623,39 @@ export class UserPool {
   /** Remembers this device (UpdateDeviceStatus): later sign-ins here skip MFA where the pool allows it. */
   async rememberDevice() {
     const [device, token] = await this.#currentDevice();
-    await devices.rememberDevice((t, b) => this.#sendDevice(t, b), this.#storage, this.#key, this.#clientId, device, token);
+    await devices.rememberDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, this.#clientId, device, token);
   }
 
   /** Forgets a device (ForgetDevice): `deviceKey`, or this device (whose record is then removed). */
   async forgetDevice(input) {
     const deviceKey = optString(input, 'deviceKey');
     const [device, token] = await this.#currentDevice();
-    await devices.forgetDevice((t, b) => this.#sendDevice(t, b), this.#storage, this.#key, device, token, deviceKey);
+    await devices.forgetDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, device, token, deviceKey);
   }
 
   /** The signed-in user's tracked devices: `[{ id, name?, attributes, createDate?, lastModifiedDate?,
    *  lastAuthenticatedDate? }]`. */
   async fetchDevices() {
-    return devices.fetchDevices((t, b) => this.#sendDevice(t, b), await this.#accessToken());
+    return devices.fetchDevices((t, b) => this.#sendStep(t, b), await this.#accessToken());
+  }
+
+  // --- Passkeys (passkey.js) ------------------------------------------------------------------------------------
+
+  /** Registers a passkey for the signed-in user: StartWebAuthnRegistration, the browser's ceremony,
+   *  CompleteWebAuthnRegistration. */
+  async associateWebAuthnCredential() {
+    await passkeys.associate((t, b) => this.#sendStep(t, b), await this.#accessToken());
+  }
+
+  /** One page of the signed-in user's passkeys: `{ credentials, nextToken? }` (`pageSize` 1 to 20). */
+  async listWebAuthnCredentials(input) {
+    const pageSize = input?.pageSize;
+    if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 20)) throw invalid('pageSize must be an integer from 1 to 20');
+    return passkeys.list((t, b) => this.#sendStep(t, b), await this.#accessToken(), pageSize, optString(input, 'nextToken'));
+  }
+
+  /** Deletes one of the signed-in user's passkeys. */
+  async deleteWebAuthnCredential(input) {
+    await passkeys.remove((t, b) => this.#sendStep(t, b), await this.#accessToken(), required(input, 'credentialId'));
   }
 }

@@ -84,7 +84,7 @@ def _pool(state, *, webauthn: bool = True, rp: str | None = RP) -> tuple[str, st
     )["UserPool"]["Id"]
     if rp:
         client.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF", WebAuthnConfiguration={"RelyingPartyId": rp, "UserVerification": "required"})
-    client_id = client.create_user_pool_client(UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    client_id = client.create_user_pool_client(UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], CallbackURLs=[f"{ORIGIN}/callback"])["UserPoolClient"]["ClientId"]
     return pool_id, client_id
 
 
@@ -159,6 +159,8 @@ def test_ceremonies_are_verified(cognito_server):
     complete, _ = _register(state, token, a, origin="http://evil.example")
     assert refused(complete)["Code"] == "WebAuthnOriginNotAllowedException"
     complete, _ = _register(state, token, a, origin="http://localhost.evil.example:8080")
+    assert refused(complete)["Code"] == "WebAuthnOriginNotAllowedException"
+    complete, _ = _register(state, token, a, origin="http://localhost:8081")  # not a callback URL's origin
     assert refused(complete)["Code"] == "WebAuthnOriginNotAllowedException"
     complete, _ = _register(state, token, a, rp_id="example.com")
     assert refused(complete)["Code"] == "WebAuthnRelyingPartyMismatchException"

@@ -20,6 +20,7 @@
 
 pub mod device;
 pub mod dynamodb;
+pub mod passkey;
 pub mod sigv4;
 pub mod srp;
 pub mod wire;
@@ -172,6 +173,9 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "dvRecord" => device::record(f),
         "dvKey" => device::key(f),
         "srpDeviceClaim" => device::srp_claim(f),
+        "pkCall" => passkey::call(f),
+        "pkAssertion" => passkey::assertion(f),
+        "pkError" => passkey::error(f),
         "ddbMarshall" => dynamodb::marshall(f, text),
         "ddbNumber" => dynamodb::number(f),
         "ddbRole" => dynamodb::role(f),

@@ -367,7 +367,7 @@ pub fn up_next(f: &mut Fields) -> Result<String> {
     Ok(String::from(match steps::next(challenge, f.flag() == Some(true))? {
         Next::Done => "DONE",
         Next::PasswordVerifier => "PASSWORD_VERIFIER",
-        Next::Device(challenge) => challenge,
+        Next::Auto(challenge) => challenge,
         Next::Ask(step) => step,
     }))
 }

@@ -4,6 +4,7 @@
 //! Wire: JSON 1.1, `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`.
 
 pub mod device;
+pub mod passkey;
 pub mod session;
 pub mod steps;
 

@@ -13,8 +13,10 @@ Choices where AWS's documentation leaves room (README lists them):
   ``WebAuthnConfigurationMissingException`` (local-aws has no user pool domains to fall back on).
 * Passkeys need ``WEB_AUTHN`` in the pool's AllowedFirstAuthFactors (else ``WebAuthnNotEnabledException``).
 * "WebAuthnOriginNotAllowedException: the passkey credential's registration origin does not align
-  with the user pool relying party id": the origin's host must be the relying-party id itself,
-  over https (or http for ``localhost``, which browsers treat as a secure context).
+  with the user pool relying party id": the origin must be ``https://<relying-party id>``, or the
+  origin of one of the app client's CallbackURLs whose host is the relying-party id or a subdomain
+  of it (how an app on another port, or on ``http://localhost`` in development, is allowed). The
+  browser already refuses a relying-party id that is not the page's domain or a suffix of it.
 """
 
 from __future__ import annotations
@@ -110,16 +112,26 @@ class WebAuthn:
             raise self._error("WebAuthnConfigurationMissingException", "The user pool has no relying party id for passkeys.")
         return config["RelyingPartyId"], config.get("UserVerification") == "required"
 
-    def _origin(self, credential: Any, rp_id: str) -> str:
-        """The origin the browser wrote in clientDataJSON, when it aligns with the relying-party id."""
+    @staticmethod
+    def _origins(client, rp_id: str) -> set[str]:
+        allowed = {f"https://{rp_id}"}
+        for url in client.extended_config.get("CallbackURLs") or []:
+            parts = urlsplit(url) if isinstance(url, str) else None
+            host = parts.hostname if parts else None
+            if host and (host == rp_id or host.endswith("." + rp_id)):
+                allowed.add(f"{parts.scheme}://{parts.netloc}")
+        return allowed
+
+    def _origin(self, credential: Any, rp_id: str, client) -> str:
+        """The origin the browser wrote in clientDataJSON, when it is one this app client may use."""
         try:
             client_data = json.loads(_b64url_decode(credential["response"]["clientDataJSON"]))
             origin = client_data["origin"]
-            parts = urlsplit(origin)
+            if not isinstance(origin, str):
+                raise TypeError
         except (KeyError, TypeError, ValueError):
             raise self._error("InvalidParameterException", "Invalid credential: clientDataJSON") from None
-        secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname == "localhost")
-        if not secure or parts.hostname != rp_id:
+        if origin not in self._origins(client, rp_id):
             raise self._error("WebAuthnOriginNotAllowedException", "The passkey's origin does not match the user pool's relying party id.")
         return origin
 
@@ -150,8 +162,9 @@ class WebAuthn:
         return {"CredentialCreationOptions": json.loads(options_to_json(options))}
 
     def complete_registration(self, p: dict) -> dict:
-        pool, user, _ = self.layer._check_access_token(p.get("AccessToken"))
+        pool, user, record = self.layer._check_access_token(p.get("AccessToken"))
         rp_id, uv_required = self._settings(pool)
+        client = pool.clients.get(record.client_id)
         credential = p.get("Credential")
         if not isinstance(credential, dict):
             raise self._error("InvalidParameterException", "Missing required parameter Credential")
@@ -161,7 +174,7 @@ class WebAuthn:
         challenge, registered_rp, _ = pending
         if registered_rp != rp_id:
             raise self._error("WebAuthnRelyingPartyMismatchException", "The user pool's relying party id changed since the registration started.")
-        origin = self._origin(credential, rp_id)
+        origin = self._origin(credential, rp_id, client)
         try:
             verified = verify_registration_response(
                 credential=credential, expected_challenge=challenge, expected_rp_id=rp_id, expected_origin=origin,
@@ -255,7 +268,7 @@ class WebAuthn:
         stored = self.credentials.get(key)
         if user is None or stored is None or stored.username != user.username:
             raise _not_authorized(INCORRECT)
-        origin = self._origin(credential, rp_id)
+        origin = self._origin(credential, rp_id, client)
         try:
             verified = verify_authentication_response(
                 credential=credential, expected_challenge=session.data["webauthn_challenge"], expected_rp_id=rp_id,
