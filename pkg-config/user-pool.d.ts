@@ -1,6 +1,6 @@
 // Types of the JS layer's UserPool (user-pool.js); its option and result types are in types.d.ts.
 import type {
-  AuthDevice, AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
+  AuthDevice, AuthEvent, WebAuthnCredential, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, SignInInput,
   SignInOutput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
 } from './types.js';
 
@@ -78,4 +78,18 @@ export class UserPool {
    * The signed-in user's tracked devices (ListDevices, every page).
    */
   fetchDevices(): Promise<AuthDevice[]>;
+  /**
+   * Registers a passkey for the signed-in user: StartWebAuthnRegistration, the browser's ceremony,
+   * CompleteWebAuthnRegistration. Errors: PasskeyNotSupported, PasskeyCancelled, PasskeyAlreadyExists,
+   * PasskeyRelyingPartyMismatch, and Cognito's (WebAuthnOriginNotAllowedException ...).
+   */
+  associateWebAuthnCredential(): Promise<void>;
+  /**
+   * One page of the signed-in user's passkeys (`pageSize` 1 to 20; pass `nextToken` on).
+   */
+  listWebAuthnCredentials(input?: { pageSize?: number; nextToken?: string }): Promise<{ credentials: WebAuthnCredential[]; nextToken?: string }>;
+  /**
+   * Deletes one of the signed-in user's passkeys.
+   */
+  deleteWebAuthnCredential(input: { credentialId: string }): Promise<void>;
 }

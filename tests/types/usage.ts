@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, AuthDevice } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, IdentityCredentials, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, AuthDevice, WebAuthnCredential } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -80,6 +80,14 @@ async function userPool(): Promise<void> {
   // @ts-expect-error deviceKey is a string
   await pool.forgetDevice({ deviceKey: 1 });
   void [remembered, created];
+  await pool.signIn({ username: 'u', options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+  await pool.associateWebAuthnCredential();
+  const page: { credentials: WebAuthnCredential[]; nextToken?: string } = await pool.listWebAuthnCredentials({ pageSize: 5 });
+  await pool.deleteWebAuthnCredential({ credentialId: page.credentials[0]?.credentialId ?? '' });
+  // @ts-expect-error credentialId is required
+  await pool.deleteWebAuthnCredential({});
+  // @ts-expect-error not a first factor
+  await pool.signIn({ username: 'u', options: { authFlowType: 'USER_AUTH', preferredChallenge: 'PASSKEY' } });
   pool.on('signedIn', (p: AuthEventPayload) => void p.username);
   await pool.signOut({ global: true });
   // @ts-expect-error unknown event
