@@ -356,13 +356,15 @@ export class UserPool {
    *  expired. Falls back to REFRESH_TOKEN_AUTH where GetTokensFromRefreshToken is unavailable. */
   async #refresh(s) {
     let body;
+    // A pool that remembers devices wants the confirmed device's key with every refresh.
+    const deviceKey = (await devices.loadDevice(this.#storage, this.#key, this.#clientId, s.username))?.deviceKey ?? '';
     try {
       try {
-        body = await this.#call('GetTokensFromRefreshToken', [s.refreshToken]);
+        body = await this.#call('GetTokensFromRefreshToken', [s.refreshToken, deviceKey]);
       } catch (e) {
         if (!['UnknownOperationException', 'InvalidAction', 'UnsupportedOperationException'].includes(e?.code)) throw e;
         const sub = claims(s.idToken)?.sub;
-        body = await this.#call('REFRESH_TOKEN_AUTH', [s.refreshToken, typeof sub === 'string' ? sub : s.username]);
+        body = await this.#call('REFRESH_TOKEN_AUTH', [s.refreshToken, typeof sub === 'string' ? sub : s.username, deviceKey]);
       }
     } catch (e) {
       this.#emit('tokenRefreshFailure', { error: { name: String(e?.code ?? e?.name), message: String(e?.message ?? '') }, username: s.username });

@@ -92,6 +92,13 @@ def test_remembered_device_skips_mfa_and_a_wrong_device_password_is_refused(cogn
     assert refused(client.confirm_device, AccessToken=result["AccessToken"], DeviceKey=key, DeviceSecretVerifierConfig=config)["Code"] == "DeviceKeyExistsException"
     devices = client.list_devices(AccessToken=result["AccessToken"])["Devices"]
     assert [d["DeviceKey"] for d in devices] == [key]
+    # The session's refresh token now needs the confirmed device's key.
+    refresh = result["RefreshToken"]
+    assert refused(client.get_tokens_from_refresh_token, ClientId=client_id, RefreshToken=refresh)["Code"] == "NotAuthorizedException"
+    assert client.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken=refresh, DeviceKey=key)["AuthenticationResult"]["AccessToken"]
+    auth = {"REFRESH_TOKEN": refresh}
+    assert refused(client.initiate_auth, AuthFlow="REFRESH_TOKEN_AUTH", ClientId=client_id, AuthParameters=auth)["Code"] == "NotAuthorizedException"
+    assert client.initiate_auth(AuthFlow="REFRESH_TOKEN_AUTH", ClientId=client_id, AuthParameters=dict(auth, DEVICE_KEY=key))["AuthenticationResult"]
     attributes = {a["Name"]: a["Value"] for a in devices[0]["DeviceAttributes"]}
     assert attributes["device_name"] == "Chromium on Linux" and attributes["dev:device_remembered_status"] == "remembered"
 

@@ -301,10 +301,12 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
         "CUSTOM_AUTH" => cfg.initiate_custom(get(0), opt(1), &meta),
         // [username, preferred, factor parameters...]
         "USER_AUTH" => cfg.initiate_user_auth(get(0), opt(1), &rest(2), &meta),
-        "REFRESH_TOKEN_AUTH" => cfg.initiate_refresh(get(0), get(1)),
+        // [refresh token, username, DEVICE_KEY?]
+        "REFRESH_TOKEN_AUTH" => cfg.initiate_refresh(get(0), get(1), opt(2)),
         // [challenge, username, session, responses...]
         "RespondToAuthChallenge" => cfg.respond(get(0), get(1), &rest(3), opt(2)),
-        "GetTokensFromRefreshToken" => cfg.get_tokens_from_refresh_token(get(0)),
+        // [refresh token, DeviceKey?]
+        "GetTokensFromRefreshToken" => cfg.get_tokens_from_refresh_token(get(0), opt(1)),
         "SignUp" => cfg.sign_up(get(0), opt(1), &meta, &validation, &client_meta),
         "ConfirmSignUp" => cfg.confirm_sign_up(get(0), get(1), None),
         "ResendConfirmationCode" => cfg.resend_sign_up_code(get(0)),

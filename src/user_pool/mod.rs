@@ -109,9 +109,10 @@ impl<'a> Config<'a> {
     }
 
     /// InitiateAuth REFRESH_TOKEN_AUTH (the older refresh path). With a secret, Cognito hashes the username
-    /// it knows the user by (the `sub` in the ID token works).
-    pub fn initiate_refresh(&self, refresh_token: &str, username: &str) -> Call {
-        self.initiate("REFRESH_TOKEN_AUTH", self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token), username), &[])
+    /// it knows the user by (the `sub` in the ID token works). `device_key`: the confirmed device's, which Cognito
+    /// requires when the pool remembers devices.
+    pub fn initiate_refresh(&self, refresh_token: &str, username: &str, device_key: Option<&str>) -> Call {
+        self.initiate("REFRESH_TOKEN_AUTH", self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token).opt_str("DEVICE_KEY", device_key), username), &[])
     }
 
     fn initiate(&self, flow: &str, params: &mut Object, metadata: &[(&str, &str)]) -> Call {
@@ -128,9 +129,10 @@ impl<'a> Config<'a> {
         self.call("RespondToAuthChallenge", Object::new().str("ChallengeName", challenge).object("ChallengeResponses", self.with_secret(Object::new().str("USERNAME", username).pairs(responses), username)).opt_str("Session", session))
     }
 
-    /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back).
-    pub fn get_tokens_from_refresh_token(&self, refresh_token: &str) -> Call {
-        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret))
+    /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back). `device_key`:
+    /// "You must provide the confirmed device key in this request if device remembering is enabled".
+    pub fn get_tokens_from_refresh_token(&self, refresh_token: &str, device_key: Option<&str>) -> Call {
+        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret).opt_str("DeviceKey", device_key))
     }
 
     pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(&str, &str)], validation: &[(&str, &str)], metadata: &[(&str, &str)]) -> Call {
@@ -251,7 +253,8 @@ mod tests {
         let h = srp::secret_hash("clientSecret", "alice", "client1");
         assert_eq!(c.initiate_password("alice", "pw", &[]).body, cat(&[r#"{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw","SECRET_HASH":""#, &h, r#""},"ClientId":"client1"}"#]));
         assert_eq!(c.resend_sign_up_code("alice").body, cat(&[r#"{"Username":"alice","SecretHash":""#, &h, r#"","ClientId":"client1"}"#]));
-        assert_eq!(c.get_tokens_from_refresh_token("rt").body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","ClientId":"client1"}"#);
+        assert_eq!(c.get_tokens_from_refresh_token("rt", None).body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","ClientId":"client1"}"#);
+        assert_eq!(c.get_tokens_from_refresh_token("rt", Some("d_1")).body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","DeviceKey":"d_1","ClientId":"client1"}"#);
         let attrs = [("email", "a@b.c")];
         assert_eq!(
             c.sign_up("alice", Some("pw"), &attrs, &[], &[]).body,

@@ -86,6 +86,8 @@ test('remember, sign in again without MFA, list, forget, MFA again; a tampered d
     const second = await t.signIn(p);
     const secondTargets = t.targets.slice();
     const session = await p.getSession();
+    // The pool remembers devices: a refresh carries the confirmed device's key (local-aws refuses one without).
+    const refreshed = await p.getSession({ forceRefresh: true });
     await p.signOut();
     // The stored device password tampered with: the device's proof fails at local-aws.
     const key = deviceKeys[0];
@@ -103,7 +105,7 @@ test('remember, sign in again without MFA, list, forget, MFA again; a tampered d
     const third = await t.signIn(p);
     return {
       first, deviceKeys, record: { ...record, devicePassword: typeof record.devicePassword }, listedBefore, listed: listed.map((d) => ({ ...d, createDate: typeof d.createDate?.getTime })),
-      second, secondTargets, signedIn: session?.username !== undefined, tampered, recordAfterForget, listedAfterForget, third,
+      second, secondTargets, signedIn: session?.username !== undefined, refreshed: refreshed?.tokens.accessToken !== session?.tokens.accessToken, tampered, recordAfterForget, listedAfterForget, third,
       newDeviceAfterForget: Object.keys(localStorage).filter((k) => k.includes('.device.')).map((k) => JSON.parse(localStorage.getItem(k)).deviceKey),
     };
   }, { setup: setup.toString(), pool, username, password });
@@ -123,6 +125,7 @@ test('remember, sign in again without MFA, list, forget, MFA again; a tampered d
   assert.deepEqual(r.second, { asked: 'DONE', done: true }, 'no MFA code on the remembered device');
   assert.deepEqual(r.secondTargets, ['InitiateAuth', 'RespondToAuthChallenge', 'RespondToAuthChallenge', 'RespondToAuthChallenge']);
   assert.equal(r.signedIn, true);
+  assert.equal(r.refreshed, true, 'the refresh with the device key gave new tokens');
   assert.equal(r.tampered.error.code, 'NotAuthorizedException');
   assert.equal(r.recordAfterForget, null);
   assert.deepEqual(r.listedAfterForget, []);

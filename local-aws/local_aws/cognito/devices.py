@@ -84,6 +84,7 @@ class Devices:
         self.layer = layer
         self.devices: dict[tuple[str, str], Device] = {}  # (pool id, device key)
         self.group_keys: dict[tuple[str, str], str] = {}  # (pool id, username)
+        self.refresh_devices: dict[str, tuple[str, str]] = {}  # refresh token family -> (pool id, device key)
 
     # ------------------------------------------------------------------ helpers
 
@@ -186,11 +187,29 @@ class Devices:
                 return mfa
         return {"ChallengeParameters": {}, "AuthenticationResult": self.layer._issue(pool, client, user)}
 
+    def check_refresh(self, record, device_key: Any) -> None:
+        """A refresh token issued to a session whose device was confirmed needs that device's key: "You must
+        provide the confirmed device key in this request if device remembering is enabled in your user pool"
+        (GetTokensFromRefreshToken, DeviceKey; InitiateAuth REFRESH_TOKEN_AUTH takes DEVICE_KEY alike)."""
+        from .service import _not_authorized
+
+        bound = self.refresh_devices.get(record.family)
+        if bound is None or bound not in self.devices:  # no confirmed device in this session, or forgotten since
+            return
+        if device_key != bound[1]:
+            raise _not_authorized("Invalid Refresh Token")
+
+    def bind(self, pool, refresh_token: str | None, device_key: str) -> None:
+        """The session signed in from a confirmed device: its refresh token needs that device's key."""
+        record = self.layer.refresh.get(refresh_token or "")
+        if record is not None:
+            self.refresh_devices[record.family] = (pool.id, device_key)
+
     # ------------------------------------------------------------------ operations (access token)
 
     def confirm_device(self, p: dict) -> dict:
         """https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html"""
-        pool, user, _ = self.layer._check_access_token(p.get("AccessToken"))
+        pool, user, access = self.layer._check_access_token(p.get("AccessToken"))
         self._tracked_pool(pool)
         device = self._user_device(pool, user, p.get("DeviceKey"), confirmed_only=False)
         if device.confirmed:
@@ -208,6 +227,7 @@ class Devices:
         device.salt, device.v, device.name = salt, v, name
         device.remembered = not prompt
         device.modified = time.time()
+        self.bind(pool, access.refresh, device.key)
         return {"UserConfirmationNecessary": prompt}
 
     def update_device_status(self, p: dict) -> dict:

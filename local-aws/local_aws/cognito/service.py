@@ -244,7 +244,10 @@ class CognitoLayer:
         if user is None:
             return answer
         sent = [(p.get(k) or {}).get("DEVICE_KEY") for k in ("AuthParameters", "ChallengeResponses") if isinstance(p.get(k), dict)]
-        if not any(self.devices.known(pool, user, key) for key in sent):
+        known = [key for key in sent if self.devices.known(pool, user, key)]
+        if known:
+            self.devices.bind(pool, record.refresh, known[0])
+        else:
             metadata = self.devices.new_metadata(pool, user.username, pool.id.split("_", 1)[0])
             if metadata is not None:
                 result["NewDeviceMetadata"] = metadata
@@ -895,6 +898,7 @@ class CognitoLayer:
     def _refresh_token_auth(self, pool, client, params: dict) -> dict:
         token = _required(params, "REFRESH_TOKEN")
         record = self._refresh_record(client, token)
+        self.devices.check_refresh(record, params.get("DEVICE_KEY"))
         rotating, _ = self._rotation(client)
         if rotating:
             # "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh
@@ -916,6 +920,7 @@ class CognitoLayer:
         if "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
             raise CognitoError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
         record = self._refresh_record(client, token)
+        self.devices.check_refresh(record, p.get("DeviceKey"))
         rotating, grace = self._rotation(client)
         now = time.time()
         if record.rotated_at is not None and now > record.rotated_at + grace:
