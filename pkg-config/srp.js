@@ -41,6 +41,13 @@ export class SrpSession {
     };
   }
 
+  /** PASSWORD_CLAIM_SIGNATURE for a remembered device's DEVICE_PASSWORD_VERIFIER challenge: the same SRP with the
+   *  device group key in the pool name's place and the device key as the user id (`srpDeviceClaim`). */
+  deviceClaim({ deviceGroupKey, deviceKey, password, challengeParameters: p, timestamp }) {
+    const [srpB, salt, secretBlock] = ['SRP_B', 'SALT', 'SECRET_BLOCK'].map((k) => required(p, k));
+    return step('srpDeviceClaim', [this.#secret, deviceGroupKey, deviceKey, password, srpB, salt, secretBlock, timestamp]);
+  }
+
   /** Nothing to free (kept for code written against earlier versions, where the session lived in the wasm). */
   free() {}
 }

@@ -367,9 +367,12 @@ export interface SignInInput {
   options?: {
     /** Default USER_SRP_AUTH. USER_AUTH is choice-based sign-in; CUSTOM_* run the pool's custom challenge. */
     authFlowType?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH' | 'CUSTOM_WITH_SRP' | 'CUSTOM_WITHOUT_SRP';
-    /** USER_AUTH: start this first factor at once instead of asking. */
-    preferredChallenge?: 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
+    /** USER_AUTH: start this first factor at once instead of asking (WEB_AUTHN: the browser's passkey ceremony
+     *  runs inside signIn / confirmSignIn). */
+    preferredChallenge?: 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
     clientMetadata?: Record<string, string>;
+    /** The name ConfirmDevice gives this device when the pool tracks devices (default: the user agent). */
+    deviceName?: string;
   };
 }
 export type SignInStep =
@@ -436,4 +439,26 @@ export interface StorageErrorPayload {
   error: { name: 'StorageError'; code: 'StorageError'; message: string };
   operation: 'setItem' | 'removeItem';
   key: string;
+}
+/** A device Cognito tracks for the signed-in user (`fetchDevices`). */
+export interface AuthDevice {
+  /** The device key. */
+  id: string;
+  /** The name given at ConfirmDevice (`device_name`). */
+  name?: string;
+  /** Cognito's device attributes: `device_name`, `dev:device_remembered_status` (`remembered` | `not_remembered`) ... */
+  attributes: Record<string, string>;
+  createDate?: Date;
+  lastModifiedDate?: Date;
+  lastAuthenticatedDate?: Date;
+}
+/** One of the signed-in user's passkeys (`listWebAuthnCredentials`). */
+export interface WebAuthnCredential {
+  /** base64url */
+  credentialId: string;
+  friendlyCredentialName?: string;
+  relyingPartyId: string;
+  authenticatorAttachment?: string;
+  authenticatorTransports: string[];
+  createdAt?: Date;
 }

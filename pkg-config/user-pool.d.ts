@@ -1,6 +1,6 @@
 // Types of the JS layer's UserPool (user-pool.js); its option and result types are in types.d.ts.
 import type {
-  AuthEvent, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, RedirectSignInOutput,
+  AuthDevice, AuthEvent, WebAuthnCredential, AuthEventPayload, AuthSession, CodeDeliveryDetails, ConfirmSignInInput, MfaPreference, MfaType, RedirectSignInOutput,
   SignInInput, SignInOutput, SignInWithRedirectInput, SignUpInput, SignUpOutput, TotpSetupDetails, UserPoolOptions,
 } from './types.js';
 
@@ -85,4 +85,30 @@ export class UserPool {
    */
   updateUserAttributes(input: { userAttributes: Record<string, string> }): Promise<{ codeDeliveryDetails: CodeDeliveryDetails[] }>;
   verifyTOTPSetup(input: { code: string; friendlyDeviceName?: string }): Promise<void>;
+  /**
+   * Remembers this device (UpdateDeviceStatus): later sign-ins here skip MFA where the pool allows it.
+   */
+  rememberDevice(): Promise<void>;
+  /**
+   * Forgets a device (ForgetDevice): `deviceKey`, or this device (whose record is then removed).
+   */
+  forgetDevice(input?: { deviceKey?: string }): Promise<void>;
+  /**
+   * The signed-in user's tracked devices (ListDevices, every page).
+   */
+  fetchDevices(): Promise<AuthDevice[]>;
+  /**
+   * Registers a passkey for the signed-in user: StartWebAuthnRegistration, the browser's ceremony,
+   * CompleteWebAuthnRegistration. Errors: PasskeyNotSupported, PasskeyCancelled, PasskeyAlreadyExists,
+   * PasskeyRelyingPartyMismatch, and Cognito's (WebAuthnOriginNotAllowedException ...).
+   */
+  associateWebAuthnCredential(): Promise<void>;
+  /**
+   * One page of the signed-in user's passkeys (`pageSize` 1 to 20; pass `nextToken` on).
+   */
+  listWebAuthnCredentials(input?: { pageSize?: number; nextToken?: string }): Promise<{ credentials: WebAuthnCredential[]; nextToken?: string }>;
+  /**
+   * Deletes one of the signed-in user's passkeys.
+   */
+  deleteWebAuthnCredential(input: { credentialId: string }): Promise<void>;
 }

@@ -10,6 +10,8 @@ import {
 } from './io.js';
 import { SrpSession } from './srp.js';
 import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl } from './oauth.js';
+import * as devices from './device.js';
+import * as passkeys from './passkey.js';
 
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefresh', 'tokenRefreshFailure', 'signInWithRedirectFailure', 'storageError'];
 const RECORD_VERSION = 1;
@@ -57,7 +59,8 @@ function readReply(body) {
     ? { idToken: r.IdToken, accessToken: r.AccessToken, refreshToken: str(r, 'RefreshToken'), expiresIn: typeof r.ExpiresIn === 'number' ? r.ExpiresIn : 3600 }
     : undefined;
   const available = Array.isArray(body.AvailableChallenges) ? body.AvailableChallenges.filter((c) => typeof c === 'string') : [];
-  return { challenge: str(body, 'ChallengeName'), session: str(body, 'Session'), params, tokens, available };
+  const device = isObject(r) && isObject(r.NewDeviceMetadata) ? r.NewDeviceMetadata : undefined;
+  return { challenge: str(body, 'ChallengeName'), session: str(body, 'Session'), params, tokens, available, device };
 }
 
 export class UserPool {
@@ -83,6 +86,9 @@ export class UserPool {
   #pendingKey;
   /** The redirect this page came back with, being handled (`handleRedirect` returns it). */
   #redirect;
+  /** The remembered device (device.js) of the sign-in in progress, and the name ConfirmDevice gives a new one. */
+  #device;
+  #deviceName;
 
   constructor(options) {
     if (!isObject(options)) throw invalid('expected {region, userPoolId, clientId}');
@@ -287,10 +293,17 @@ export class UserPool {
       if (!reply.tokens.refreshToken) throw invalid('Cognito returned no refresh token');
       const session = await this.#storeTokens(reply.tokens, reply.tokens.refreshToken, signInName);
       this.#pending = undefined;
+      await this.#newDevice(reply.device, session);
       this.#emitUser('signedIn', session.username);
       return { isSignedIn: true, nextStep: { signInStep: 'DONE' } };
     }
     if (next === 'PASSWORD_VERIFIER') throw invalid('Cognito asked for a second SRP proof');
+    if (next === 'DEVICE_SRP_AUTH') {
+      const proof = await devices.answerDeviceSrp((op, a) => this.#call(op, a), readReply, reply, this.#device, usernameForChallenges, () => this.#srpTimestamp());
+      return this.#handle(proof, signInName, usernameForChallenges);
+    }
+    if (next === 'DEVICE_PASSWORD_VERIFIER') throw invalid('Cognito asked for a device proof out of turn');
+    if (next === 'WEB_AUTHN') return this.#handle(await passkeys.answerChallenge((op, a) => this.#call(op, a), readReply, reply, usernameForChallenges), signInName, usernameForChallenges);
     const p = reply.params;
     const username = p.USERNAME ?? usernameForChallenges;
     let session = reply.session;
@@ -331,7 +344,8 @@ export class UserPool {
     }
     const timestamp = step('srpTimestamp', [new Date((nowSecs() + this.#offset) * 1000).toUTCString()]);
     const claim = srp.passwordClaim({ userPoolId: this.#poolId, password, challengeParameters: p, timestamp });
-    const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp];
+    this.#device ??= await devices.loadDevice(this.#storage, this.#key, this.#clientId, p.USER_ID_FOR_SRP);
+    const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp, ...this.#deviceKeyResponse()];
     return readReply(await this.#call('RespondToAuthChallenge', ['PASSWORD_VERIFIER', p.USERNAME ?? p.USER_ID_FOR_SRP, first.session ?? '', ...responses]));
   }
 
@@ -353,6 +367,8 @@ export class UserPool {
     const meta = optionMap(input, 'clientMetadata');
     if (await this.#load()) throw fail('UserAlreadyAuthenticatedException', 'a user is already signed in: sign out first');
     this.#pending = undefined;
+    this.#deviceName = optString(options, 'deviceName');
+    this.#device = await devices.loadDevice(this.#storage, this.#key, this.#clientId, username);
     const needPassword = () => {
       if (!password) throw invalid('password is required');
       return password;
@@ -361,7 +377,7 @@ export class UserPool {
     let reply;
     switch (flow ?? 'USER_SRP_AUTH') {
       case 'USER_SRP_AUTH':
-        reply = await this.#srp(needPassword(), (a) => this.#call('USER_SRP_AUTH', [username, a], meta));
+        reply = await this.#srp(needPassword(), (a) => this.#call('USER_SRP_AUTH', [username, a, this.#device?.deviceKey ?? ''], meta));
         break;
       case 'USER_PASSWORD_AUTH':
         reply = await initiate('USER_PASSWORD_AUTH', needPassword());
@@ -375,8 +391,8 @@ export class UserPool {
       case 'USER_AUTH':
         if (preferred === 'PASSWORD_SRP') reply = await this.#srp(needPassword(), (a) => this.#call('USER_AUTH', [username, 'PASSWORD_SRP', 'SRP_A', a], meta));
         else if (preferred === 'PASSWORD') reply = await initiate('USER_AUTH', 'PASSWORD', 'PASSWORD', needPassword());
-        else if (preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') reply = await initiate('USER_AUTH', preferred);
-        else if (preferred !== undefined) throw invalid('preferredChallenge must be PASSWORD, PASSWORD_SRP, EMAIL_OTP or SMS_OTP');
+        else if (preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP' || preferred === 'WEB_AUTHN') reply = await initiate('USER_AUTH', preferred);
+        else if (preferred !== undefined) throw invalid('preferredChallenge must be PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP or WEB_AUTHN');
         else {
           reply = await initiate('USER_AUTH', '');
           // The password (if given) may be needed once the user picks PASSWORD or PASSWORD_SRP.
@@ -413,7 +429,7 @@ export class UserPool {
         reply = await this.#chooseFirstFactor(answer, p.password, p.username, p.session);
       } else {
         const responses = stepFields('upResponses', [p.challenge, attributes], answer);
-        reply = readReply(await this.#call('RespondToAuthChallenge', [p.challenge, p.username, p.session ?? '', ...responses]));
+        reply = readReply(await this.#call('RespondToAuthChallenge', [p.challenge, p.username, p.session ?? '', ...responses, ...this.#deviceKeyResponse()]));
       }
     } catch (e) {
       // A wrong code can be retried in the same Cognito session; an expired session cannot.
@@ -427,13 +443,15 @@ export class UserPool {
    *  expired. Falls back to REFRESH_TOKEN_AUTH where GetTokensFromRefreshToken is unavailable. */
   async #refresh(s) {
     let body;
+    // A pool that remembers devices wants the confirmed device's key with every refresh.
+    const deviceKey = (await devices.loadDevice(this.#storage, this.#key, this.#clientId, s.username))?.deviceKey ?? '';
     try {
       try {
-        body = await this.#call('GetTokensFromRefreshToken', [s.refreshToken]);
+        body = await this.#call('GetTokensFromRefreshToken', [s.refreshToken, deviceKey]);
       } catch (e) {
         if (!['UnknownOperationException', 'InvalidAction', 'UnsupportedOperationException'].includes(e?.code)) throw e;
         const sub = claims(s.idToken)?.sub;
-        body = await this.#call('REFRESH_TOKEN_AUTH', [s.refreshToken, typeof sub === 'string' ? sub : s.username]);
+        body = await this.#call('REFRESH_TOKEN_AUTH', [s.refreshToken, typeof sub === 'string' ? sub : s.username, deviceKey]);
       }
     } catch (e) {
       this.#emit('tokenRefreshFailure', { error: { name: String(e?.code ?? e?.name), message: String(e?.message ?? '') }, username: s.username });
@@ -666,5 +684,84 @@ export class UserPool {
 
   off(event, listener) {
     this.#listeners = this.#listeners.filter(([e, f]) => !(e === event && f === listener));
+  }
+
+  // --- Remembered devices (device.js) ---------------------------------------------------------------------------
+
+  /** SRP's TIMESTAMP on the server's clock. */
+  #srpTimestamp() {
+    return step('srpTimestamp', [new Date((nowSecs() + this.#offset) * 1000).toUTCString()]);
+  }
+
+  /** `['DEVICE_KEY', key]` for challenge responses when this sign-in has a remembered device. */
+  #deviceKeyResponse() {
+    return this.#device ? ['DEVICE_KEY', this.#device.deviceKey] : [];
+  }
+
+  /** One call whose target and body a step made (devices, passkeys) (the clock offset is learned as in every call). */
+  async #sendStep(target, body) {
+    const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
+    this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
+    return answer;
+  }
+
+  /** After a sign-in that returned NewDeviceMetadata: ConfirmDevice and the device record. As in AWS's own
+   *  clients, a failed ConfirmDevice does not undo the sign-in: the device is then not stored, and the next sign-in
+   *  is a new device's. */
+  async #newDevice(metadata, session) {
+    const name = this.#deviceName ?? globalThis.navigator?.userAgent?.slice(0, 1024);
+    this.#device = undefined;
+    if (!metadata) return;
+    try {
+      await devices.confirmNewDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, this.#clientId, session.username, metadata, session.accessToken, name);
+    } catch (e) {
+      if (e?.code === 'StorageError') throw e;
+    }
+  }
+
+  /** The signed-in user's device record here (undefined when this device is not tracked). */
+  async #currentDevice() {
+    const s = await this.#load();
+    if (!s) throw fail('UserUnAuthenticatedException', 'nobody is signed in');
+    return [await devices.loadDevice(this.#storage, this.#key, this.#clientId, s.username), await this.#accessToken()];
+  }
+
+  /** Remembers this device (UpdateDeviceStatus): later sign-ins here skip MFA where the pool allows it. */
+  async rememberDevice() {
+    const [device, token] = await this.#currentDevice();
+    await devices.rememberDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, this.#clientId, device, token);
+  }
+
+  /** Forgets a device (ForgetDevice): `deviceKey`, or this device (whose record is then removed). */
+  async forgetDevice(input) {
+    const deviceKey = optString(input, 'deviceKey');
+    const [device, token] = await this.#currentDevice();
+    await devices.forgetDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, device, token, deviceKey);
+  }
+
+  /** The signed-in user's tracked devices: `[{ id, name?, attributes, createDate?, lastModifiedDate?,
+   *  lastAuthenticatedDate? }]`. */
+  async fetchDevices() {
+    return devices.fetchDevices((t, b) => this.#sendStep(t, b), await this.#accessToken());
+  }
+
+  // --- Passkeys (passkey.js) ------------------------------------------------------------------------------------
+
+  /** Registers a passkey for the signed-in user: StartWebAuthnRegistration, the browser's ceremony,
+   *  CompleteWebAuthnRegistration. */
+  async associateWebAuthnCredential() {
+    await passkeys.associate((t, b) => this.#sendStep(t, b), await this.#accessToken());
+  }
+
+  /** One page of the signed-in user's passkeys: `{ credentials, nextToken? }` (`pageSize` 1 to 20). */
+  async listWebAuthnCredentials(input) {
+    const pageSize = input?.pageSize;
+    if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 20)) throw invalid('pageSize must be an integer from 1 to 20');
+    return passkeys.list((t, b) => this.#sendStep(t, b), await this.#accessToken(), pageSize, optString(input, 'nextToken'));
+  }
+
+  /** Deletes one of the signed-in user's passkeys. */
+  async deleteWebAuthnCredential(input) {
+    await passkeys.remove((t, b) => this.#sendStep(t, b), await this.#accessToken(), required(input, 'credentialId'));
   }
 }

@@ -113,6 +113,20 @@ impl Object {
     }
 
     /// The object's text (the builder is left empty).
+    /// A list of strings.
+    pub fn strings(&mut self, key: &str, values: &[&str]) -> &mut Object {
+        let out = self.key(key);
+        out.push('[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(out, v);
+        }
+        out.push(']');
+        self
+    }
+
     pub fn finish(&mut self) -> String {
         self.out.push('}');
         core::mem::take(&mut self.out)

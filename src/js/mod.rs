@@ -22,10 +22,12 @@
 //! (attribute values), and [`wire`]:
 //! the user-pool, identity-pool, retry and S3 steps.
 
+pub mod device;
 pub mod dynamodb;
 #[cfg(target_arch = "wasm32")]
 pub mod exports;
 pub mod oauth;
+pub mod passkey;
 pub mod sigv4;
 pub mod srp;
 pub mod wire;
@@ -93,6 +95,14 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "srpStart" => srp::srp_start(f),
         "srpClaim" => srp::srp_claim(f),
         "srpTimestamp" => srp::srp_timestamp(f),
+        "dvConfirm" => device::confirm(f),
+        "dvCall" => device::call(f),
+        "dvRecord" => device::record(f),
+        "dvKey" => device::key(f),
+        "srpDeviceClaim" => device::srp_claim(f),
+        "pkCall" => passkey::call(f),
+        "pkAssertion" => passkey::assertion(f),
+        "pkError" => passkey::error(f),
         "ddbMarshall" => dynamodb::marshall(f),
         "ddbNumber" => dynamodb::number(f),
         "ddbRole" => dynamodb::role(f),

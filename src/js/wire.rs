@@ -311,15 +311,18 @@ pub fn up_call(f: &mut Fields) -> Result<String> {
     let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
     let rest = |i: usize| pairs_of(a.get(i..).unwrap_or(&[]));
     let call = match operation {
-        "USER_SRP_AUTH" => cfg.initiate_srp(get(0), get(1), &meta),
+        // [username, SRP_A, DEVICE_KEY?]
+        "USER_SRP_AUTH" => cfg.initiate_srp(get(0), get(1), opt(2), &meta),
         "USER_PASSWORD_AUTH" => cfg.initiate_password(get(0), get(1), &meta),
         "CUSTOM_AUTH" => cfg.initiate_custom(get(0), opt(1), &meta),
         // [username, preferred, factor parameters...]
         "USER_AUTH" => cfg.initiate_user_auth(get(0), opt(1), &rest(2), &meta),
-        "REFRESH_TOKEN_AUTH" => cfg.initiate_refresh(get(0), get(1)),
+        // [refresh token, username, DEVICE_KEY?]
+        "REFRESH_TOKEN_AUTH" => cfg.initiate_refresh(get(0), get(1), opt(2)),
         // [challenge, username, session, responses...]
         "RespondToAuthChallenge" => cfg.respond(get(0), get(1), &rest(3), opt(2)),
-        "GetTokensFromRefreshToken" => cfg.get_tokens_from_refresh_token(get(0)),
+        // [refresh token, DeviceKey?]
+        "GetTokensFromRefreshToken" => cfg.get_tokens_from_refresh_token(get(0), opt(1)),
         "SignUp" => cfg.sign_up(get(0), opt(1), &meta, &validation, &client_meta),
         "ConfirmSignUp" => cfg.confirm_sign_up(get(0), get(1), None),
         "ResendConfirmationCode" => cfg.resend_sign_up_code(get(0)),
@@ -382,6 +385,7 @@ pub fn up_next(f: &mut Fields) -> Result<String> {
     Ok(String::from(match steps::next(challenge, f.flag() == Some(true))? {
         Next::Done => "DONE",
         Next::PasswordVerifier => "PASSWORD_VERIFIER",
+        Next::Auto(challenge) => challenge,
         Next::Ask(step) => step,
     }))
 }

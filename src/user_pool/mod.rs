@@ -3,6 +3,8 @@
 //! the session kept in storage ([`session`]). Sending, storage and events live in the boundary (`js/user_pool`).
 //! Wire: JSON 1.1, `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`.
 
+pub mod device;
+pub mod passkey;
 pub mod session;
 pub mod steps;
 
@@ -80,9 +82,9 @@ impl<'a> Config<'a> {
         self.call(operation, body)
     }
 
-    /// InitiateAuth USER_SRP_AUTH.
-    pub fn initiate_srp(&self, username: &str, srp_a: &str, metadata: &[(&str, &str)]) -> Call {
-        self.initiate("USER_SRP_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a), username), metadata)
+    /// InitiateAuth USER_SRP_AUTH, with the remembered device's `DEVICE_KEY` when there is one.
+    pub fn initiate_srp(&self, username: &str, srp_a: &str, device_key: Option<&str>, metadata: &[(&str, &str)]) -> Call {
+        self.initiate("USER_SRP_AUTH", self.with_secret(Object::new().str("USERNAME", username).str("SRP_A", srp_a).opt_str("DEVICE_KEY", device_key), username), metadata)
     }
 
     /// InitiateAuth USER_PASSWORD_AUTH (the password travels to Cognito over TLS).
@@ -107,9 +109,10 @@ impl<'a> Config<'a> {
     }
 
     /// InitiateAuth REFRESH_TOKEN_AUTH (the older refresh path). With a secret, Cognito hashes the username
-    /// it knows the user by (the `sub` in the ID token works).
-    pub fn initiate_refresh(&self, refresh_token: &str, username: &str) -> Call {
-        self.initiate("REFRESH_TOKEN_AUTH", self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token), username), &[])
+    /// it knows the user by (the `sub` in the ID token works). `device_key`: the confirmed device's, which Cognito
+    /// requires when the pool remembers devices.
+    pub fn initiate_refresh(&self, refresh_token: &str, username: &str, device_key: Option<&str>) -> Call {
+        self.initiate("REFRESH_TOKEN_AUTH", self.with_secret(Object::new().str("REFRESH_TOKEN", refresh_token).opt_str("DEVICE_KEY", device_key), username), &[])
     }
 
     fn initiate(&self, flow: &str, params: &mut Object, metadata: &[(&str, &str)]) -> Call {
@@ -126,9 +129,10 @@ impl<'a> Config<'a> {
         self.call("RespondToAuthChallenge", Object::new().str("ChallengeName", challenge).object("ChallengeResponses", self.with_secret(Object::new().str("USERNAME", username).pairs(responses), username)).opt_str("Session", session))
     }
 
-    /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back).
-    pub fn get_tokens_from_refresh_token(&self, refresh_token: &str) -> Call {
-        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret))
+    /// GetTokensFromRefreshToken: refresh with rotation support (a new refresh token may come back). `device_key`:
+    /// "You must provide the confirmed device key in this request if device remembering is enabled".
+    pub fn get_tokens_from_refresh_token(&self, refresh_token: &str, device_key: Option<&str>) -> Call {
+        self.call("GetTokensFromRefreshToken", Object::new().str("RefreshToken", refresh_token).opt_str("ClientSecret", self.client_secret).opt_str("DeviceKey", device_key))
     }
 
     pub fn sign_up(&self, username: &str, password: Option<&str>, attributes: &[(&str, &str)], validation: &[(&str, &str)], metadata: &[(&str, &str)]) -> Call {
@@ -237,7 +241,7 @@ mod tests {
     fn request_bodies() {
         let mut c = cfg();
         assert_eq!(
-            c.initiate_srp("alice", "abc", &[]),
+            c.initiate_srp("alice", "abc", None, &[]),
             Call { operation: "InitiateAuth", body: r#"{"AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"abc"},"ClientId":"client1"}"#.into() }
         );
         assert_eq!(
@@ -249,7 +253,8 @@ mod tests {
         let h = srp::secret_hash("clientSecret", "alice", "client1");
         assert_eq!(c.initiate_password("alice", "pw", &[]).body, cat(&[r#"{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw","SECRET_HASH":""#, &h, r#""},"ClientId":"client1"}"#]));
         assert_eq!(c.resend_sign_up_code("alice").body, cat(&[r#"{"Username":"alice","SecretHash":""#, &h, r#"","ClientId":"client1"}"#]));
-        assert_eq!(c.get_tokens_from_refresh_token("rt").body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","ClientId":"client1"}"#);
+        assert_eq!(c.get_tokens_from_refresh_token("rt", None).body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","ClientId":"client1"}"#);
+        assert_eq!(c.get_tokens_from_refresh_token("rt", Some("d_1")).body, r#"{"RefreshToken":"rt","ClientSecret":"clientSecret","DeviceKey":"d_1","ClientId":"client1"}"#);
         let attrs = [("email", "a@b.c")];
         assert_eq!(
             c.sign_up("alice", Some("pw"), &attrs, &[], &[]).body,

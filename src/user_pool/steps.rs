@@ -26,6 +26,10 @@ pub enum Next {
     Done,
     /// SRP's PASSWORD_VERIFIER: the library answers it itself.
     PasswordVerifier,
+    /// A challenge the library answers itself: a remembered device's SRP (DEVICE_SRP_AUTH,
+    /// DEVICE_PASSWORD_VERIFIER) with the device's password ([`super::device`]), or WEB_AUTHN with the browser's
+    /// passkey ceremony ([`super::passkey`]).
+    Auto(&'static str),
     /// The user has to answer (a code, a new password, a choice ...): Amplify's `signInStep` for it.
     Ask(&'static str),
 }
@@ -51,6 +55,9 @@ pub fn next(challenge: Option<&str>, has_tokens: bool) -> Result<Next> {
     match (has_tokens, challenge) {
         (true, None) => Ok(Next::Done),
         (_, Some("PASSWORD_VERIFIER")) => Ok(Next::PasswordVerifier),
+        (_, Some("DEVICE_SRP_AUTH")) => Ok(Next::Auto("DEVICE_SRP_AUTH")),
+        (_, Some("DEVICE_PASSWORD_VERIFIER")) => Ok(Next::Auto("DEVICE_PASSWORD_VERIFIER")),
+        (_, Some("WEB_AUTHN")) => Ok(Next::Auto("WEB_AUTHN")),
         (_, Some(c)) => match step_name(c) {
             Some(step) => Ok(Next::Ask(step)),
             None => Err(Error::new(UNSUPPORTED_CHALLENGE, cat(&["this library cannot answer Cognito's ", c, " challenge yet"]))),
@@ -104,7 +111,10 @@ mod tests {
             // A challenge wins over tokens that came with it.
             assert_eq!(next(Some(c), true).ok(), Some(Next::Ask(step)), "{c}");
         }
-        assert_eq!(next(Some("DEVICE_SRP_AUTH"), false).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
+        assert_eq!(next(Some("DEVICE_SRP_AUTH"), false).ok(), Some(Next::Auto("DEVICE_SRP_AUTH")));
+        assert_eq!(next(Some("DEVICE_PASSWORD_VERIFIER"), false).ok(), Some(Next::Auto("DEVICE_PASSWORD_VERIFIER")));
+        assert_eq!(next(Some("WEB_AUTHN"), false).ok(), Some(Next::Auto("WEB_AUTHN")));
+        assert_eq!(next(Some("WEB_AUTHN_X"), false).err().map(|e| e.code.to_string()), Some(UNSUPPORTED_CHALLENGE.into()));
         assert!(next(None, false).is_err());
     }
 

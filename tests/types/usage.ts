@@ -70,6 +70,24 @@ async function userPool(): Promise<void> {
   // @ts-expect-error not an MFA preference
   await pool.updateMFAPreference({ totp: 'yes' });
   void [totp, attrs, mfa];
+  await pool.signIn({ username: 'u', password: 'p', options: { deviceName: 'Kitchen tablet' } });
+  await pool.rememberDevice();
+  const devices: AuthDevice[] = await pool.fetchDevices();
+  const remembered: string | undefined = devices[0]?.attributes['dev:device_remembered_status'];
+  const created: Date | undefined = devices[0]?.createDate;
+  await pool.forgetDevice();
+  await pool.forgetDevice({ deviceKey: devices[0]?.id ?? '' });
+  // @ts-expect-error deviceKey is a string
+  await pool.forgetDevice({ deviceKey: 1 });
+  void [remembered, created];
+  await pool.signIn({ username: 'u', options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+  await pool.associateWebAuthnCredential();
+  const page: { credentials: WebAuthnCredential[]; nextToken?: string } = await pool.listWebAuthnCredentials({ pageSize: 5 });
+  await pool.deleteWebAuthnCredential({ credentialId: page.credentials[0]?.credentialId ?? '' });
+  // @ts-expect-error credentialId is required
+  await pool.deleteWebAuthnCredential({});
+  // @ts-expect-error not a first factor
+  await pool.signIn({ username: 'u', options: { authFlowType: 'USER_AUTH', preferredChallenge: 'PASSKEY' } });
   pool.on('signedIn', (p: AuthEventPayload) => void p.username);
   pool.on('storageError', (p: AuthEventPayload) => void [p.operation, p.key, p.error?.code]);
   await pool.signOut({ global: true });

@@ -33,6 +33,8 @@ from moto.core.exceptions import JsonRESTError
 
 from ..errors import AwsError
 from . import srp, totp
+from .devices import DEVICE_CHALLENGES, Devices
+from .webauthn import WebAuthn
 from .outbox import Outbox
 from .state import AccessRecord, AuthSession, CodeEntry, MfaState, RefreshRecord, SrpVerifier
 
@@ -228,6 +230,16 @@ class CognitoLayer:
             "CreateUserPoolClient": lambda p: app_clients.create_user_pool_client(self, p),
             "UpdateUserPoolClient": lambda p: app_clients.update_user_pool_client(self, p),
         }
+        # Remembered devices (devices.py).
+        self.devices = Devices(self)
+        for op, fn in (("ConfirmDevice", self.devices.confirm_device), ("UpdateDeviceStatus", self.devices.update_device_status),
+                       ("ForgetDevice", self.devices.forget_device), ("GetDevice", self.devices.get_device), ("ListDevices", self.devices.list_devices)):
+            self.HANDLERS[op] = fn
+        # Passkeys (webauthn.py).
+        self.webauthn = WebAuthn(self)
+        for op, fn in (("StartWebAuthnRegistration", self.webauthn.start_registration), ("CompleteWebAuthnRegistration", self.webauthn.complete_registration),
+                       ("ListWebAuthnCredentials", self.webauthn.list_credentials), ("DeleteWebAuthnCredential", self.webauthn.delete_credential)):
+            self.HANDLERS[op] = fn
 
     # ------------------------------------------------------------------ entry point
 
@@ -248,9 +260,32 @@ class CognitoLayer:
                     self._check_access_token(params.get("AccessToken"))
                 return None
             try:
-                return handler(params)
+                return self._with_device_metadata(operation, params, handler(params))
             except JsonRESTError as failure:  # raised by a moto backend method we called
                 raise CognitoError(failure.error_type, failure.message) from None
+
+    def _with_device_metadata(self, operation: str, p: dict, answer: dict) -> dict:
+        """A sign-in's tokens get NewDeviceMetadata when the pool tracks devices and the request did
+        not come from a confirmed device of the user (devices.py)."""
+        result = answer.get("AuthenticationResult") if isinstance(answer, dict) else None
+        if operation not in ("InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge") or not result:
+            return answer
+        if p.get("AuthFlow") in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+            return answer
+        record = self.access.get(result.get("AccessToken"))
+        pool = self._pool(record.pool_id) if record else None
+        user = pool._get_user(record.username) if pool else None
+        if user is None:
+            return answer
+        sent = [(p.get(k) or {}).get("DEVICE_KEY") for k in ("AuthParameters", "ChallengeResponses") if isinstance(p.get(k), dict)]
+        known = [key for key in sent if self.devices.known(pool, user, key)]
+        if known:
+            self.devices.bind(pool, record.refresh, known[0])
+        else:
+            metadata = self.devices.new_metadata(pool, user.username, pool.id.split("_", 1)[0])
+            if metadata is not None:
+                result["NewDeviceMetadata"] = metadata
+        return answer
 
     def _expire(self) -> None:
         now = time.time()
@@ -404,7 +439,7 @@ class CognitoLayer:
             password = _required(params, "PASSWORD")
             self._check_secret_hash(client, username, params.get("SECRET_HASH"))
             user = self._password_first_factor(pool, client, username, password)
-            return self._after_first_factor(pool, client, user, admin=admin, names={username})
+            return self._after_first_factor(pool, client, user, admin=admin, names={username}, device_key=params.get("DEVICE_KEY"))
         if flow == "USER_SRP_AUTH":
             username = _required(params, "USERNAME")
             srp_a = _required(params, "SRP_A")
@@ -433,7 +468,7 @@ class CognitoLayer:
             raise _not_authorized(INCORRECT)
         return user
 
-    def _after_first_factor(self, pool, client, user, *, admin: bool, names=(), passwordless: bool = False) -> dict:
+    def _after_first_factor(self, pool, client, user, *, admin: bool, names=(), passwordless: bool = False, device_key=None) -> dict:
         if not user.enabled:
             raise _not_authorized("User is disabled.")
         if user.status == UserStatus.UNCONFIRMED:
@@ -451,6 +486,9 @@ class CognitoLayer:
         if not passwordless:
             # Passwordless first factors are not followed by MFA.
             # https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
+            device = self.devices.challenge(pool, client, user, device_key, admin=admin, names=names)
+            if device is not None:
+                return device
             mfa = self._mfa_step(pool, client, user, admin=admin, names=names)
             if mfa is not None:
                 return mfa
@@ -537,7 +575,7 @@ class CognitoLayer:
         user = pool._get_user(session.username) if session.username else None
         if not ok or user is None:
             raise _not_authorized(INCORRECT)
-        return self._after_first_factor(pool, client, user, admin=admin, names=session.names)
+        return self._after_first_factor(pool, client, user, admin=admin, names=session.names, device_key=responses.get("DEVICE_KEY"))
 
     # ------------------------------------------------------------------ USER_AUTH
 
@@ -556,6 +594,10 @@ class CognitoLayer:
             factors.append("SMS_OTP")
         return factors
 
+    def _first_factors_with_passkeys(self, pool, user) -> list[str]:
+        factors = self._first_factors(pool, user)
+        return factors + ["WEB_AUTHN"] if self.webauthn.available(pool, user) else factors
+
     def _user_auth(self, pool, client, params: dict, *, admin: bool) -> dict:
         username = _required(params, "USERNAME")
         self._check_secret_hash(client, username, params.get("SECRET_HASH"))
@@ -563,7 +605,7 @@ class CognitoLayer:
         # Choice-based sign-in never reveals a missing user, whatever PreventUserExistenceErrors
         # says: it answers with challenges the pool allows, and the sign-in then fails.
         # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
-        available = self._first_factors(pool, user)
+        available = self._first_factors_with_passkeys(pool, user)
         preferred = params.get("PREFERRED_CHALLENGE")
         if preferred and preferred in available:
             return self._select_first_factor(pool, client, user, username, preferred, params, admin=admin)
@@ -586,6 +628,10 @@ class CognitoLayer:
                 if user.status == UserStatus.UNCONFIRMED:
                     raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
             return self._start_code_challenge(pool, client, user, answer, purpose="OTP", admin=admin, names={username}, simulated_name=username)
+        if answer == "WEB_AUTHN":
+            if user is not None and (not user.enabled or user.status == UserStatus.UNCONFIRMED):
+                raise _not_authorized("User is disabled.") if not user.enabled else CognitoError("UserNotConfirmedException", "User is not confirmed.")
+            return self.webauthn.start(pool, client, user, username, admin=admin)
         raise CognitoError("InvalidParameterException", f"Unsupported challenge: {answer}")
 
     # ------------------------------------------------------------------ MFA
@@ -762,6 +808,12 @@ class CognitoLayer:
             self._drop_session(session.id)
             return {"ChallengeParameters": {}, "AuthenticationResult": self._issue(pool, client, user)}
 
+        if name == "WEB_AUTHN":
+            return self.webauthn.respond(pool, client, user, session, responses, admin=admin)
+
+        if name in DEVICE_CHALLENGES:
+            return self.devices.respond(pool, client, user, session, name, responses, admin=admin)
+
         raise CognitoError("InvalidParameterException", f"Unsupported challenge: {name}")
 
     def _validate_password(self, pool, password: str) -> None:
@@ -903,6 +955,7 @@ class CognitoLayer:
     def _refresh_token_auth(self, pool, client, params: dict) -> dict:
         token = _required(params, "REFRESH_TOKEN")
         record = self._refresh_record(client, token)
+        self.devices.check_refresh(record, params.get("DEVICE_KEY"))
         rotating, _ = self._rotation(client)
         if rotating:
             # "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh
@@ -924,6 +977,7 @@ class CognitoLayer:
         if "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
             raise CognitoError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
         record = self._refresh_record(client, token)
+        self.devices.check_refresh(record, p.get("DeviceKey"))
         rotating, grace = self._rotation(client)
         now = time.time()
         if record.rotated_at is not None and now > record.rotated_at + grace:
@@ -1381,6 +1435,7 @@ class CognitoLayer:
         email = p.get("EmailMfaConfiguration")
         if mfa != "OFF" and sms is None and token is None and email is None:
             raise CognitoError("InvalidParameterException", "At least one MFA configuration must be provided.")
+        self.webauthn.set_config(pool, p.get("WebAuthnConfiguration"))
         pool.backend.set_user_pool_mfa_config(pool.id, sms, token, mfa)
         if email is not None:
             self.email_mfa_config[pool.id] = email
@@ -1393,6 +1448,8 @@ class CognitoLayer:
         answer = {k: v for k, v in pool.backend.get_user_pool_mfa_config(pool.id).items() if v is not None}
         if pool.id in self.email_mfa_config:
             answer["EmailMfaConfiguration"] = self.email_mfa_config[pool.id]
+        if self.webauthn.get_config(pool):
+            answer["WebAuthnConfiguration"] = self.webauthn.get_config(pool)
         return answer
 
 
