@@ -9,7 +9,7 @@ import { AwsClient, S3, DynamoDB } from './aws.js';
 import { IdentityPool } from './identity-pool.js';
 import { UserPool } from './user-pool.js';
 
-const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
+const scriptUrl = document.currentScript?.src || location.href;
 // The public exports: the same as index.js's (named one by one: a namespace import would keep every internal
 // export of the modules, and its name, in the bundle).
 const real = { signRequest, presignUrl, SrpSession, marshall, unmarshall, numberValue, AwsClient, S3, DynamoDB, IdentityPool, UserPool };
