@@ -38,11 +38,13 @@ test('require() from CommonJS resolves node.cjs and shares its instance with imp
     const { signRequest } = lib;
     import('cognito-fetch').then((esm) => console.log(JSON.stringify({
       resolved: require.resolve('cognito-fetch'), auth: ${SIGN}, sameClasses: esm.S3 === lib.S3 && esm.UserPool === lib.UserPool,
-      names: Object.keys(lib).sort(),
+      names: Object.keys(lib).sort(), esModuleFlag: '__esModule' in lib,
     })));`);
   assert.equal(r.resolved, join(installed, 'node.cjs'));
   assert.match(r.auth, /Signature=[0-9a-f]{64}$/);
   assert.equal(r.sameClasses, true, 'import and require give the same classes (one wasm instance)');
+  // Bundlers would read node.js's `import m from './node.cjs'` as module.exports.default if this flag were set.
+  assert.equal(r.esModuleFlag, false, 'module.exports of node.cjs is a plain object');
   assert.deepEqual(r.names, ['AwsClient', 'DynamoDB', 'IdentityPool', 'S3', 'SrpSession', 'UserPool', 'marshall',
     'numberValue', 'presignUrl', 'signRequest', 'unmarshall']);
 });
