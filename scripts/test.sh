@@ -3,7 +3,8 @@
 #   native  cargo test: pure protocol logic + AWS's SigV4 suite and the S3/DynamoDB cases (../shared/conformance)
 #           + the boundary fuzz and the SRP arithmetic against num-bigint (--show-output prints their counts)
 #   lint    cargo clippy (unwrap/expect/panic/indexing denied in library code), native and wasm32
-#   wasm    wasm-pack test in headless Chromium: the JS boundary as a page calls it (with the boundary fuzz)
+#   wasm    tests/web.rs in headless Chromium (cargo test with wasm-bindgen-test-runner as the wasm32 runner and
+#           ChromeDriver): the JS boundary as a page calls it
 #   fuzz    node --test + fast-check: the public JS API (the built package) with random arguments and hostile
 #           service answers throws only coded errors; each test's name gives its case count
 #   types   tsc --strict over a typed usage file against the built package's .d.ts
@@ -22,7 +23,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 OUT=.test-output
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-bash scripts/setup.sh || { echo "set-up failed"; exit 1; }
+bash scripts/setup.sh --test || { echo "set-up failed"; exit 1; }
 
 declare -a SUMMARY=()
 TOTAL_PASS=0
@@ -62,7 +63,11 @@ layer() {
 layer native cargo -- cargo test --quiet -- --show-output
 layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 layer build none -- env COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
-layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release -- --test web
+# What `wasm-pack test --headless --chrome --release -- --test web` did, without wasm-pack: cargo builds the test
+# wasm and hands it to wasm-bindgen-test-runner, which serves it and drives headless Chromium through ChromeDriver
+# (capabilities from webdriver.json: --no-sandbox, --headless ...).
+layer wasm cargo -- env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --release --target wasm32-unknown-unknown --test web
 layer fuzz node -- node --test --test-concurrency=1 tests/fuzz/api.test.mjs
 layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json
 layer local pytest -- local-aws/.venv/bin/python -m pytest -q local-aws/tests
