@@ -14,5 +14,6 @@ const { marshall, unmarshall, numberValue } = require('./dynamodb.js');
 const { AwsClient, S3, DynamoDB } = require('./aws.js');
 const { IdentityPool } = require('./identity-pool.js');
 const { UserPool } = require('./user-pool.js');
+const { iotMqttUrl, iotMqttUrls } = require('./iot.js');
 
-module.exports = { signRequest, presignUrl, SrpSession, marshall, unmarshall, numberValue, AwsClient, S3, DynamoDB, IdentityPool, UserPool };
+module.exports = { signRequest, presignUrl, SrpSession, marshall, unmarshall, numberValue, AwsClient, S3, DynamoDB, IdentityPool, UserPool, iotMqttUrl, iotMqttUrls };
