@@ -7,7 +7,7 @@
 //!
 //! The statics here assume one thread: `super` refuses to compile with the atomics feature.
 
-use super::{failure, sigv4, step};
+use super::{failure, step};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -117,16 +117,17 @@ pub unsafe extern "C" fn _step(op: *mut u8, op_len: usize, input: *mut u8, input
     give(answer)
 }
 
-/// [`sigv4::sign`] over [`_alloc`]'d inputs (as [`_step`]): the fields, then the body's bytes.
+/// [`super::sigv4::sign`] over [`_alloc`]'d inputs (as [`_step`]): the fields, then the body's bytes.
 ///
 /// # Safety
 /// As [`_step`].
+#[cfg(feature = "sigv4")]
 #[no_mangle]
 pub unsafe extern "C" fn _sign(input: *mut u8, input_len: usize, body: *mut u8, body_len: usize) -> *const u8 {
     // SAFETY: the caller's contract.
     let inputs = unsafe { (take_text(input, input_len), take(body, body_len).ok_or_else(out_of_memory)) };
     let answer = match &inputs {
-        (Ok(input), Ok(body)) => sigv4::sign(input, body),
+        (Ok(input), Ok(body)) => super::sigv4::sign(input, body),
         (Err(e), _) | (_, Err(e)) => failure(e),
     };
     // The fields hold the secret access key: wiped before their memory is given back.
