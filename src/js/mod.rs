@@ -57,9 +57,9 @@ pub fn step(op: &str, input: &str, text: &str) -> String {
         "idempotent" => wire::idempotent(f),
         #[cfg(feature = "sigv4")]
         "isS3" => wire::is_s3(f),
-        #[cfg(any(feature = "sigv4", feature = "user-pool"))]
+        #[cfg(feature = "sigv4")]
         "backoff" => wire::backoff(f),
-        #[cfg(any(feature = "sigv4", feature = "user-pool"))]
+        #[cfg(feature = "user-pool")]
         "jsonError" => wire::json_error_step(f),
         #[cfg(feature = "sigv4")]
         "errorCode" => wire::error_code(f, text),
