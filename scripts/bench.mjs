@@ -13,9 +13,12 @@
 //          AuthenticationHelper + HKDF + HMAC claim, against a full-size 3072-bit B from
 //          ../shared/conformance/srp/srp_vectors.json. Ours is first verified by an independent
 //          server-side computation, and the amazon harness against the vector's expected signature.
-//   init   cold `await import()` to a usable API, a fresh browser context per sample: ours
-//          (index.js + glue + wasm) vs aws4fetch (its ESM, minified) to `new AwsClient(...)`.
-//   size   gzip -9 bytes of what a page loads.
+//   init   cold `await import()` to a usable API, a fresh browser context per sample (at least 15 each,
+//          round-robin, median and p90): each entry of the package (its JS + its wasm) beside the incumbents,
+//          each bundled and minified as a page would load it: cognito-fetch/sigv4 vs aws4fetch (+5 ms is the
+//          target) and @smithy/signature-v4; cognito-fetch/user-pool vs amazon-cognito-identity-js; the whole
+//          package vs amazon-cognito-identity-js + aws4fetch.
+//   size   gzip -9 bytes of what a page loads, per entry (scripts/size.mjs) and per incumbent.
 //
 // Exit status: non-zero when something could not run, or (in --quick mode) when a correctness
 // cross-check fails. Timings are reported, never asserted: the targets are shown for information.
@@ -27,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'esbuild';
 import { serve } from './serve.mjs';
+import { measure as measureEntries, verdict } from './size.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'target/bench');
@@ -51,7 +55,7 @@ const TARGET = { sigv4Ratio: 20, srpRatio: 20, initDeltaMs: 5 };
 
 const PLAN = QUICK
   ? { sigv4: { warmupMs: 30, batchMs: 2, samples: 5 }, srp: { warmupMs: 50, batchMs: 5, samples: 3 }, coldSamples: 3, watchdogMs: 120_000 }
-  : { sigv4: { warmupMs: 300, batchMs: 10, samples: 30 }, srp: { warmupMs: 500, batchMs: 20, samples: 25 }, coldSamples: 25, watchdogMs: 300_000 };
+  : { sigv4: { warmupMs: 300, batchMs: 10, samples: 30 }, srp: { warmupMs: 500, batchMs: 20, samples: 25 }, coldSamples: 20, watchdogMs: 420_000 };
 
 const log = (...a) => { if (!JSON_OUT) console.log(...a); };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
@@ -69,7 +73,7 @@ watchdog.unref();
 // the package, the incumbents' bundles, the sizes
 
 function ensurePkg() {
-  if (existsSync(join(ROOT, 'pkg/index.js')) && existsSync(join(ROOT, 'pkg/cognito_fetch_bg.wasm'))) return;
+  if (['index.js', 'cognito_fetch_bg.wasm', 'sigv4/index.js', 'user-pool/index.js'].every((f) => existsSync(join(ROOT, 'pkg', f)))) return;
   progress('pkg/ is not built: running scripts/build.sh');
   const r = spawnSync('bash', ['scripts/build.sh'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) throw new Error('scripts/build.sh failed');
@@ -90,25 +94,21 @@ const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 async function buildAll() {
   mkdirSync(OUT_DIR, { recursive: true });
   await build({ ...ESBUILD, entryPoints: [join(ROOT, 'bench/competitors.mjs')], outfile: join(OUT_DIR, 'competitors.js') });
+  // Each incumbent as a page loads it (one minified ES module; the cold-start pages import these files).
   const entries = {
     aws4fetch: ["export { AwsClient, AwsV4Signer } from 'aws4fetch';", join(OUT_DIR, 'aws4fetch.min.js')],
-    amazonCognito: ["export { CognitoUserPool, CognitoUser, AuthenticationDetails } from 'amazon-cognito-identity-js';"],
+    amazonCognito: ["export { CognitoUserPool, CognitoUser, AuthenticationDetails } from 'amazon-cognito-identity-js';",
+      join(OUT_DIR, 'amazon-cognito.min.js')],
     amazonCognitoAws4fetch: ["export { CognitoUserPool, CognitoUser, AuthenticationDetails } from 'amazon-cognito-identity-js';\n" +
-      "export { AwsClient } from 'aws4fetch';"],
+      "export { AwsClient } from 'aws4fetch';", join(OUT_DIR, 'amazon-cognito-aws4fetch.min.js')],
     smithy: ["export { SignatureV4 } from '@smithy/signature-v4';\nexport { Sha256 } from '@aws-crypto/sha256-browser';"],
-    smithyJs: ["export { SignatureV4 } from '@smithy/signature-v4';\nexport { Sha256 } from '@aws-crypto/sha256-js';"],
+    smithyJs: ["export { SignatureV4 } from '@smithy/signature-v4';\nexport { Sha256 } from '@aws-crypto/sha256-js';",
+      join(OUT_DIR, 'smithy-sha256-js.min.js')],
   };
-  const pkgFiles = ['cognito_fetch_bg.wasm', 'index.js'];
-  const size = {
-    ours: {
-      what: 'pkg/: cognito_fetch_bg.wasm + index.js',
-      raw: 0, gzip: 0,
-    },
-  };
-  for (const f of pkgFiles) {
-    const b = readFileSync(join(ROOT, 'pkg', f));
-    size.ours.raw += b.length;
-    size.ours.gzip += gz(b);
+  // Each entry of the package: its ES module + its wasm (scripts/size.mjs).
+  const size = {};
+  for (const e of measureEntries()) {
+    size[OURS_KEY[e.name]] = { what: `${e.name} (its ES module + its wasm)`, raw: e.esm.raw, gzip: e.esm.gzip, budget: e.budget };
   }
   const what = {
     aws4fetch: 'aws4fetch (ESM, minified)',
@@ -160,6 +160,21 @@ async function openBench(browser, base) {
   return { context, page, errors };
 }
 
+/** The key of each entry of the package in the results. */
+const OURS_KEY = { 'cognito-fetch/sigv4': 'sigv4', 'cognito-fetch/user-pool': 'userPool', 'cognito-fetch': 'full' };
+
+/** The cold-start contestants: what a page imports, and the comparisons made of them (ours first). */
+const COLD = {
+  sigv4: "cognito-fetch/sigv4: import('/pkg/sigv4/index.js')",
+  aws4fetch: 'aws4fetch: import() + new AwsClient()',
+  smithyJs: '@smithy/signature-v4 + sha256-js: import() + new SignatureV4()',
+  userPool: "cognito-fetch/user-pool: import('/pkg/user-pool/index.js') + new UserPool()",
+  amazonCognito: 'amazon-cognito-identity-js: import() + new CognitoUserPool()',
+  full: "cognito-fetch: import('/pkg/index.js') + new UserPool()",
+  amazonCognitoAws4fetch: 'amazon-cognito-identity-js + aws4fetch: import() + new CognitoUserPool(), new AwsClient()',
+};
+const COLD_PAIRS = [['sigv4', 'aws4fetch'], ['sigv4', 'smithyJs'], ['userPool', 'amazonCognito'], ['full', 'amazonCognitoAws4fetch']];
+
 const CRED = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'token' };
 
 // One cold sample in a fresh context: import() to a usable API, then the first signature. Also what
@@ -171,27 +186,34 @@ async function coldSample(browser, base, which) {
     await page.goto(`${base}/bench/blank.html`);
     return await page.evaluate(async ({ which, cred }) => {
       const url = 'https://examplebucket.s3.us-east-1.amazonaws.com/k';
+      const pool = { region: 'us-east-1', userPoolId: 'us-east-1_EXAMPLE1', clientId: 'exampleclientid', storage: 'memory' };
+      const amazonPool = { UserPoolId: 'us-east-1_EXAMPLE1', ClientId: 'exampleclientid' };
+      // [module, () => a usable API (after import), (api) => its first signature, or nothing to sign]
+      const ours = (m) => { if (typeof m.signRequest !== 'function') throw new Error('signRequest is not a function'); return m; };
+      const oursSign = (m) => m.signRequest({ method: 'GET', url, credentials: cred, unsignedPayload: true });
+      const plan = {
+        sigv4: ['/pkg/sigv4/index.js', ours, oursSign],
+        full: ['/pkg/index.js', (m) => (new m.UserPool(pool), ours(m)), oursSign],
+        userPool: ['/pkg/user-pool/index.js', (m) => new m.UserPool(pool), null],
+        aws4fetch: ['/target/bench/aws4fetch.min.js', (m) => new m.AwsClient(cred), (c) => c.sign(url, { method: 'GET' })],
+        smithyJs: ['/target/bench/smithy-sha256-js.min.js',
+          (m) => new m.SignatureV4({ credentials: cred, region: 'us-east-1', service: 's3', sha256: m.Sha256 }),
+          (s) => s.sign({ method: 'GET', protocol: 'https:', hostname: 'examplebucket.s3.us-east-1.amazonaws.com', path: '/k', query: {},
+            headers: { host: 'examplebucket.s3.us-east-1.amazonaws.com', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })],
+        amazonCognito: ['/target/bench/amazon-cognito.min.js', (m) => new m.CognitoUserPool(amazonPool), null],
+        amazonCognitoAws4fetch: ['/target/bench/amazon-cognito-aws4fetch.min.js',
+          (m) => (new m.CognitoUserPool(amazonPool), new m.AwsClient(cred)), (c) => c.sign(url, { method: 'GET' })],
+      }[which];
       performance.clearResourceTimings();
-      let t0, t1, t2;
-      if (which === 'ours') {
-        t0 = performance.now();
-        const m = await import('/pkg/index.js');
-        if (typeof m.signRequest !== 'function') throw new Error('signRequest is not a function');
-        t1 = performance.now();
-        m.signRequest({ method: 'GET', url, credentials: cred, unsignedPayload: true });
-        t2 = performance.now();
-      } else {
-        t0 = performance.now();
-        const m = await import('/target/bench/aws4fetch.min.js');
-        const client = new m.AwsClient(cred);
-        t1 = performance.now();
-        await client.sign(url, { method: 'GET' });
-        t2 = performance.now();
-      }
+      const t0 = performance.now();
+      const api = plan[1](await import(plan[0]));
+      const t1 = performance.now();
+      if (plan[2]) await plan[2](api);
+      const t2 = performance.now();
       const loaded = performance.getEntriesByType('resource').filter((e) => e.startTime >= t0 && e.responseEnd <= t1);
       return {
         initMs: t1 - t0,
-        firstSignMs: t2 - t1,
+        firstSignMs: plan[2] ? t2 - t1 : null,
         requests: loaded.length,
         fetchedMs: Math.max(0, ...loaded.map((e) => e.responseEnd - t0)),
       };
@@ -205,6 +227,10 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const p90 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)];
 };
 const round = (x) => Math.round(x * 1e4) / 1e4;
 const RATIO_NAMES = { smithy: '@smithy/signature-v4', smithyJs: '@smithy/signature-v4 (sha256-js)', aws4fetch: 'aws4fetch' };
@@ -270,19 +296,25 @@ async function main() {
       await context.close();
     }
 
-    // --- cold import + init: a fresh context per sample, alternating which goes first
-    progress(`init: ${PLAN.coldSamples} cold samples each`);
-    const cold = { ours: [], aws4fetch: [] };
-    for (const which of ['ours', 'aws4fetch']) await coldSample(browser, server.url, which); // discarded: first contexts
+    // --- cold import + init: a fresh context per sample, round-robin with a rotating start (so no contestant
+    // always follows the same one)
+    const names = Object.keys(COLD);
+    progress(`init: ${PLAN.coldSamples} cold samples each of ${names.length} pages`);
+    const cold = Object.fromEntries(names.map((k) => [k, []]));
+    for (const which of names) await coldSample(browser, server.url, which); // discarded: first contexts
     for (let i = 0; i < PLAN.coldSamples; i++) {
-      const order = i % 2 ? ['aws4fetch', 'ours'] : ['ours', 'aws4fetch'];
-      for (const which of order) cold[which].push(await coldSample(browser, server.url, which));
+      for (let j = 0; j < names.length; j++) {
+        const which = names[(i + j) % names.length];
+        cold[which].push(await coldSample(browser, server.url, which));
+      }
     }
     result.init = {};
     for (const [k, xs] of Object.entries(cold)) {
+      const signs = xs.map((x) => x.firstSignMs).filter((x) => x != null);
       result.init[k] = {
         initMs: median(xs.map((x) => x.initMs)),
-        firstSignMs: median(xs.map((x) => x.firstSignMs)),
+        initP90Ms: p90(xs.map((x) => x.initMs)),
+        firstSignMs: signs.length ? median(signs) : null,
         requests: median(xs.map((x) => x.requests)),
         fetchedMs: median(xs.map((x) => x.fetchedMs)),
         samples: xs.length,
@@ -303,7 +335,7 @@ async function main() {
   }
   if (result.srp?.ours) r['srp vs amazon-cognito-identity-js'] = round(result.srp.amazon.medianMs / result.srp.ours.medianMs);
   result.ratios = r;
-  result.initDeltaMs = round(result.init.ours.initMs - result.init.aws4fetch.initMs);
+  result.initDeltaMs = Object.fromEntries(COLD_PAIRS.map(([a, b]) => [`${a} vs ${b}`, round(result.init[a].initMs - result.init[b].initMs)]));
   result.targets = TARGET;
   result.warnings = warnings;
   result.failures = failures;
@@ -343,16 +375,18 @@ function report(res) {
     log('');
   }
 
-  log(`Cold import + init — median ms over ${res.init.ours.samples} fresh browser contexts each`);
-  log(`    ${pad('', 44)} ${lpad('import→ready', 12)} ${lpad('first sign', 11)} ${lpad('requests', 9)} ${lpad('all fetched at', 15)}`);
-  for (const [k, name] of [['ours', "cognito-fetch: import('/pkg/index.js')"], ['aws4fetch', 'aws4fetch: import() + new AwsClient()']]) {
+  log(`Cold import + init — ms over ${res.init.sigv4.samples} fresh browser contexts each (one Chromium run, round-robin)`);
+  log(`    ${pad('', 100)} ${lpad('median', 8)} ${lpad('p90', 8)} ${lpad('first sign', 11)} ${lpad('requests', 9)} ${lpad('fetched at', 11)}`);
+  for (const [k, name] of Object.entries(COLD)) {
     const i = res.init[k];
-    log(`    ${pad(name, 44)} ${lpad(fmtMs(i.initMs), 12)} ${lpad(fmtMs(i.firstSignMs), 11)} ${lpad(i.requests, 9)} ${lpad(fmtMs(i.fetchedMs), 15)}`);
+    log(`    ${pad(name, 100)} ${lpad(fmtMs(i.initMs), 8)} ${lpad(fmtMs(i.initP90Ms), 8)} ${lpad(fmtMs(i.firstSignMs), 11)} ${lpad(i.requests, 9)} ${lpad(fmtMs(i.fetchedMs), 11)}`);
   }
   log('');
 
-  log('Size — what a page loads, gzip -9');
-  for (const s of Object.values(res.size)) log(`    ${pad(s.what, 100)} ${lpad(kib(s.gzip), 10)}  (raw ${kib(s.raw)})`);
+  log('Size — what a page loads, gzip -9 (each entry: its ES module + its wasm)');
+  for (const s of Object.values(res.size)) {
+    log(`    ${pad(s.what, 100)} ${lpad(kib(s.gzip), 10)}  (${s.gzip} B; raw ${kib(s.raw)})${s.budget ? `  budget ${kib(s.budget)}: ${verdict(s.gzip, s.budget)}` : ''}`);
+  }
   log('');
 
   for (const w of res.warnings) log(`warning: ${w}`);
@@ -363,13 +397,16 @@ function report(res) {
     log(`ratio ${k}: ${fmtX(v)}  (target ≥ ${target}x: ${met(v >= target)})`);
   }
   if (res.ratios['srp vs amazon-cognito-identity-js'] == null) log('ratio srp vs amazon-cognito-identity-js: n/a (SrpSession not in pkg/)');
-  const d = res.initDeltaMs;
-  log(`init delta vs aws4fetch: ${d >= 0 ? '+' : ''}${d.toFixed(1)} ms  (target ≤ +${TARGET.initDeltaMs} ms: ${met(d <= TARGET.initDeltaMs)})`);
+  for (const [k, d] of Object.entries(res.initDeltaMs)) {
+    const target = k === 'sigv4 vs aws4fetch' ? `  (target ≤ +${TARGET.initDeltaMs} ms: ${met(d <= TARGET.initDeltaMs)})` : '';
+    log(`init delta ${k}: ${d >= 0 ? '+' : ''}${d.toFixed(1)} ms${target}`);
+  }
   const s = res.size;
-  const rel = (theirs) => (s.ours.gzip <= theirs ? `${fmtX(theirs / s.ours.gzip)} smaller` : `${fmtX(s.ours.gzip / theirs)} larger`);
-  for (const [k, name] of [['amazonCognitoAws4fetch', 'amazon-cognito-identity-js + aws4fetch'], ['aws4fetch', 'aws4fetch'],
-    ['smithy', '@smithy/signature-v4 + sha256-browser']]) {
-    log(`size ours vs ${name}: ${kib(s.ours.gzip)} vs ${kib(s[k].gzip)} gzip (ours ${rel(s[k].gzip)})`);
+  const rel = (ours, theirs) => (ours <= theirs ? `${fmtX(theirs / ours)} smaller` : `${fmtX(ours / theirs)} larger`);
+  for (const [o, k, name] of [['sigv4', 'aws4fetch', 'aws4fetch'], ['sigv4', 'smithyJs', '@smithy/signature-v4 + sha256-js'],
+    ['sigv4', 'smithy', '@smithy/signature-v4 + sha256-browser'], ['userPool', 'amazonCognito', 'amazon-cognito-identity-js'],
+    ['full', 'amazonCognitoAws4fetch', 'amazon-cognito-identity-js + aws4fetch']]) {
+    log(`size ${s[o].what.split(' ')[0]} vs ${name}: ${kib(s[o].gzip)} vs ${kib(s[k].gzip)} gzip (ours ${rel(s[o].gzip, s[k].gzip)})`);
   }
   if (QUICK) log(res.failures.length ? `bench --quick: FAILED: ${res.failures.length} cross-check(s) (see the warnings above)` : 'bench --quick: cross-checks passed');
 }
