@@ -1,7 +1,18 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue, iotMqttUrl, iotMqttUrls } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
+import * as sigv4Entry from 'cognito-fetch/sigv4';
+import { signRequest as signOnly, AwsClient as SigV4AwsClient, iotMqttUrl as iotUrlOnly } from 'cognito-fetch/sigv4';
+import type { SignedRequest as SigV4SignedRequest } from 'cognito-fetch/sigv4';
+import { UserPool as PoolOnly, SrpSession as SrpOnly } from 'cognito-fetch/user-pool';
+import type { SignInOutput as PoolSignInOutput } from 'cognito-fetch/user-pool';
+// @ts-expect-error the sigv4 entry has no S3 (its wasm has no S3 steps)
+import { S3 as NoS3 } from 'cognito-fetch/sigv4';
+// @ts-expect-error the user-pool entry has no signRequest (its wasm cannot sign)
+import { signRequest as noSign } from 'cognito-fetch/user-pool';
+// @ts-expect-error nor an IdentityPool
+import { IdentityPool as NoIdentityPool } from 'cognito-fetch/user-pool';
+import type { AuthDevice, WebAuthnCredential, SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -175,3 +186,18 @@ async function iot(identity: IdentityPool): Promise<void> {
   urls.url = 'wss://x';
 }
 void iot;
+
+// The entries: the same classes and functions, typed alike.
+const onlySigned: SigV4SignedRequest = signOnly({ method: 'GET', url, credentials });
+void onlySigned.headers['authorization'];
+const onlyClient = new SigV4AwsClient({ credentials, region: 'us-east-1', service: 's3' });
+void onlyClient.fetch(url);
+void iotUrlOnly({ endpoint: 'abc-ats.iot.us-east-1.amazonaws.com', credentials }).then((u: string) => u);
+void sigv4Entry.presignUrl({ url, expiresIn: 60, credentials });
+void sigv4Entry.iotMqttUrls;
+// @ts-expect-error UserPool is not in the sigv4 entry
+void sigv4Entry.UserPool;
+const onlyPool = new PoolOnly({ region: 'us-east-1', userPoolId: 'us-east-1_abc', clientId: 'client' });
+void onlyPool.signIn({ username: 'u', password: 'p' }).then((o: PoolSignInOutput) => o.isSignedIn);
+const onlySrp: string = new SrpOnly().srpA;
+void [onlySrp, NoS3, noSign, NoIdentityPool];
