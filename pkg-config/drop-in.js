@@ -16,7 +16,7 @@ export function dropIn(wasm, real) {
       return new.target ? Reflect.construct(real[name], args) : real[name](...args);
     };
   }
-  api.ready = start(new URL(wasm, scriptUrl)).then(() => {
+  api.ready = start([new URL(wasm, scriptUrl)]).then(() => {
     loaded = true;
     // The real exports from now on: `new CognitoFetch.S3(...)`, `instanceof CognitoFetch.UserPool` work.
     Object.assign(api, real);

@@ -4,9 +4,15 @@
 import { initSync } from './wasm.js';
 import { fail } from './io.js';
 
-/** Fetches the wasm at `url`, compiles and instantiates it. `hint` ends the message of a 404 (what to do). */
-export async function start(url, hint = '') {
-  const response = await fetch(url).catch(() => undefined);
+/** Starts the wasm's download: `[url, the response or undefined]`, for `start`. Each ES module entry calls it in the
+ *  first module of its graph (index-wasm.js, entries/*-wasm.js), so the download starts before the rest of the
+ *  bundle is evaluated. */
+export const download = (url) => [url, fetch(url).catch(() => undefined)];
+
+/** Compiles and instantiates the wasm `download` fetches (or fetches `url` now). `hint` ends the message of a 404
+ *  (what to do). */
+export async function start([url, pending = download(url)[1]], hint = '') {
+  const response = await pending;
   if (!response?.ok) {
     throw fail('LoadError', `cognito-fetch could not load ${url}: ${response ? `HTTP ${response.status}` : 'no answer'}${response?.status === 404 ? hint : ''}`);
   }
