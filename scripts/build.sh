@@ -24,12 +24,13 @@ WASM_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals -
 #   entry      features    wasm
 ENTRIES=(
   "full      full        cognito_fetch_bg.wasm"
-  "sigv4     sigv4       cognito_fetch_sigv4_bg.wasm"
-  "user-pool user-pool   cognito_fetch_user_pool_bg.wasm"
+  "sigv4     sigv4       sigv4/cognito_fetch_sigv4_bg.wasm"
+  "user-pool user-pool   user-pool/cognito_fetch_user_pool_bg.wasm"
 )
 for e in "${ENTRIES[@]}"; do
   read -r name features wasm <<<"$e"
   started=$SECONDS
+  mkdir -p "$(dirname "pkg/$wasm")"
   echo "[build] $name: cargo build --release --target wasm32-unknown-unknown --no-default-features --features $features" >&2
   cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features --features "$features" --target-dir "target/entry-$name"
   echo "[build] $name: wasm-opt --flatten --rereloop -Oz -Oz --low-memory-unused" >&2

@@ -2,19 +2,19 @@
 // scripts, README, LICENSE and NOTICE. The JS side of the wasm boundary (pkg-config/wasm.js) is bundled in, not
 // shipped alone. The package (its `exports` are pkg-config/package.json's) has three entries, each with its own
 // wasm (ENTRIES below): `cognito-fetch` (everything, files in the package root), `cognito-fetch/sigv4` (sigv4/)
-// and `cognito-fetch/user-pool` (user-pool/). Each has:
+// and `cognito-fetch/user-pool` (user-pool/). Each has, in its directory:
 //   index.js      pages and client bundles (Vite, webpack, Parcel, Next.js client): fetches its wasm from
-//                 `new URL('./cognito_fetch_bg.wasm', import.meta.url)` (../cognito_fetch_<entry>_bg.wasm);
-//                 top-level await
+//                 beside itself, `new URL('./cognito_fetch_bg.wasm', import.meta.url)` (cognito_fetch_sigv4_bg.wasm,
+//                 cognito_fetch_user_pool_bg.wasm); top-level await
 //   node.cjs      the `node` condition, `require`: the wasm's bytes embedded (base64), compiled synchronously, no
 //                 top-level await (Node >= 20, Next.js server components and route handlers, SSR)
 //   node.js       the `node` condition, `import`: re-exports node.cjs (one instance for import and require)
 //   index.d.ts    types (ESM); index.d.cts the same for `require` under TypeScript's node16 resolution (the JS
 //                 layer's .d.ts / .d.cts, which they import, are in the package root)
-// and, in the package root, its drop-in script (cognito-fetch.js, cognito-fetch-sigv4.js,
-// cognito-fetch-user-pool.js) beside its wasm, which the script loads from beside itself.
+//   its drop-in script (cognito-fetch.js, cognito-fetch-sigv4.js, cognito-fetch-user-pool.js) and its wasm,
+//                 which the script also loads from beside itself.
 import { readFileSync, writeFileSync, copyFileSync, cpSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { minify } from 'terser';
@@ -25,13 +25,14 @@ const read = (p) => readFileSync(at(p), 'utf8');
 
 // The package's entries: each its own browser ES module, `node` condition files, types, drop-in script and wasm
 // (scripts/build.sh builds the wasm of each from the crate with its Cargo feature). `dir` is where its files go
-// in pkg/ ('' for the package root); `src` its sources in pkg-config/.
+// in pkg/ ('' for the package root), where its wasm and drop-in script are too (`wasm`, `script`: paths in pkg/);
+// `src` its sources in pkg-config/.
 const ENTRIES = [
   { name: 'cognito-fetch', dir: '', wasm: 'cognito_fetch_bg.wasm', script: 'cognito-fetch.js',
     src: { esm: 'index.js', node: 'node.cjs', dropin: 'dropin.js', types: 'index.d.ts' } },
-  { name: 'cognito-fetch/sigv4', dir: 'sigv4/', wasm: 'cognito_fetch_sigv4_bg.wasm', script: 'cognito-fetch-sigv4.js',
+  { name: 'cognito-fetch/sigv4', dir: 'sigv4/', wasm: 'sigv4/cognito_fetch_sigv4_bg.wasm', script: 'sigv4/cognito-fetch-sigv4.js',
     src: { esm: 'entries/sigv4.js', node: 'entries/sigv4.node.cjs', dropin: 'entries/sigv4.dropin.js', types: 'entries/sigv4.d.ts' } },
-  { name: 'cognito-fetch/user-pool', dir: 'user-pool/', wasm: 'cognito_fetch_user_pool_bg.wasm', script: 'cognito-fetch-user-pool.js',
+  { name: 'cognito-fetch/user-pool', dir: 'user-pool/', wasm: 'user-pool/cognito_fetch_user_pool_bg.wasm', script: 'user-pool/cognito-fetch-user-pool.js',
     src: { esm: 'entries/user-pool.js', node: 'entries/user-pool.node.cjs', dropin: 'entries/user-pool.dropin.js', types: 'entries/user-pool.d.ts' } },
 ];
 // Every step of the wasm/JS boundary (src/js/mod.rs's table): each entry's wasm must answer exactly those its JS calls.
@@ -42,7 +43,7 @@ const glue = [...new Set([...read('pkg-config/wasm.js').matchAll(/\bw\.(\w+)/g)]
 const SRC = 'target/package-src/';
 rmSync(at(SRC), { recursive: true, force: true });
 cpSync(at('pkg-config/'), at(SRC), { recursive: true });
-for (const e of ENTRIES) copyFileSync(at(`pkg/${e.wasm}`), at(SRC + e.wasm));
+for (const e of ENTRIES) copyFileSync(at(`pkg/${e.wasm}`), at(SRC + basename(e.wasm)));
 
 const exportsOf = (f) => [...read(f).matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
 const namesIn = (text) => [...(text ?? '').matchAll(/\w+/g)].map((m) => m[0]);

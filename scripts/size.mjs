@@ -6,8 +6,8 @@ import { gzipSync } from 'node:zlib';
 
 // What a page loads for each entry (scripts/package.mjs writes them) and its budget, gzip (JS + wasm).
 export const ENTRIES = [
-  { name: 'cognito-fetch/sigv4', wasm: 'cognito_fetch_sigv4_bg.wasm', esm: 'sigv4/index.js', dropin: 'cognito-fetch-sigv4.js', budgetKiB: 8 },
-  { name: 'cognito-fetch/user-pool', wasm: 'cognito_fetch_user_pool_bg.wasm', esm: 'user-pool/index.js', dropin: 'cognito-fetch-user-pool.js', budgetKiB: 24 },
+  { name: 'cognito-fetch/sigv4', wasm: 'sigv4/cognito_fetch_sigv4_bg.wasm', esm: 'sigv4/index.js', dropin: 'sigv4/cognito-fetch-sigv4.js', budgetKiB: 8 },
+  { name: 'cognito-fetch/user-pool', wasm: 'user-pool/cognito_fetch_user_pool_bg.wasm', esm: 'user-pool/index.js', dropin: 'user-pool/cognito-fetch-user-pool.js', budgetKiB: 24 },
   { name: 'cognito-fetch', wasm: 'cognito_fetch_bg.wasm', esm: 'index.js', dropin: 'cognito-fetch.js', budgetKiB: 56 },
 ];
 

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { e2e, ROOT, TEST_TIMEOUT } from './harness.mjs';
 import { s3DocCase } from '../matrix/lib.mjs';
 
-const WASM = { sigv4: 'cognito_fetch_sigv4_bg.wasm', userPool: 'cognito_fetch_user_pool_bg.wasm', full: 'cognito_fetch_bg.wasm' };
-const env = e2e({ pkg: ['sigv4/index.js', 'user-pool/index.js', 'cognito-fetch-sigv4.js', 'cognito-fetch-user-pool.js', WASM.sigv4, WASM.userPool] });
+const WASM = { sigv4: 'sigv4/cognito_fetch_sigv4_bg.wasm', userPool: 'user-pool/cognito_fetch_user_pool_bg.wasm', full: 'cognito_fetch_bg.wasm' };
+const DROPIN = { sigv4: 'sigv4/cognito-fetch-sigv4.js', userPool: 'user-pool/cognito-fetch-user-pool.js' };
+const env = e2e({ pkg: ['sigv4/index.js', 'user-pool/index.js', DROPIN.sigv4, DROPIN.userPool, WASM.sigv4, WASM.userPool] });
 const doc = s3DocCase();
 const SIGV4_NAMES = ['AwsClient', 'iotMqttUrl', 'iotMqttUrls', 'presignUrl', 'signRequest'];
 const USER_POOL_NAMES = ['SrpSession', 'UserPool'];
@@ -52,23 +53,30 @@ test('cognito-fetch/sigv4 as an ES module: its exports only, the S3 doc signatur
   assert.ok(!requests.some((u) => u.endsWith('.wasm') && !u.endsWith(WASM.sigv4)), 'no other wasm');
 });
 
-test('cognito-fetch/sigv4 as a drop-in (cognito-fetch-sigv4.js): CognitoFetch with its exports, the S3 doc signature', TEST_TIMEOUT, async () => {
+test('cognito-fetch/sigv4 as a drop-in (sigv4/cognito-fetch-sigv4.js): CognitoFetch with its exports, the S3 doc signature', TEST_TIMEOUT, async () => {
   const { p, requests } = await page();
-  await p.addScriptTag({ url: '/pkg/cognito-fetch-sigv4.js' });
-  const r = await p.evaluate(async ([src, input]) => {
-    let early;
-    try {
-      CognitoFetch.signRequest(input);
-    } catch (e) {
-      early = e.code;
-    }
+  const r = await p.evaluate(async ([src, input, script]) => {
+    // Called as soon as the script has run (its load event, in the same task): the wasm cannot be there yet.
+    const early = await new Promise((resolve, reject) => {
+      const el = Object.assign(document.createElement('script'), { src: script });
+      el.onload = () => {
+        try {
+          CognitoFetch.signRequest(input);
+          resolve('no error');
+        } catch (e) {
+          resolve(e.code);
+        }
+      };
+      el.onerror = () => reject(new Error(`${script} did not load`));
+      document.head.append(el);
+    });
     const lib = await CognitoFetch.ready;
     return { early, names: Object.keys(lib).filter((k) => k !== 'ready').sort(), auth: (0, eval)(`(${src})`)(lib, input) };
-  }, [signDoc.toString(), doc.input]);
+  }, [signDoc.toString(), doc.input, `/pkg/${DROPIN.sigv4}`]);
   assert.equal(r.early, 'NotReady');
   assert.deepEqual(r.names, SIGV4_NAMES);
   assert.equal(r.auth, doc.authorization);
-  assert.deepEqual(requests.filter((u) => u.startsWith('/pkg/')), ['/pkg/cognito-fetch-sigv4.js', `/pkg/${WASM.sigv4}`]);
+  assert.deepEqual(requests.filter((u) => u.startsWith('/pkg/')), [`/pkg/${DROPIN.sigv4}`, `/pkg/${WASM.sigv4}`]);
 });
 
 test('cognito-fetch/user-pool as an ES module: its exports only, its own wasm, an SRP sign-in against local-aws', TEST_TIMEOUT, async () => {
@@ -83,16 +91,16 @@ test('cognito-fetch/user-pool as an ES module: its exports only, its own wasm, a
   assert.deepEqual(requests.filter((u) => u.startsWith('/pkg/')), ['/pkg/user-pool/index.js', `/pkg/${WASM.userPool}`]);
 });
 
-test('cognito-fetch/user-pool as a drop-in (cognito-fetch-user-pool.js): an SRP sign-in against local-aws', TEST_TIMEOUT, async () => {
+test('cognito-fetch/user-pool as a drop-in (user-pool/cognito-fetch-user-pool.js): an SRP sign-in against local-aws', TEST_TIMEOUT, async () => {
   const { p, requests } = await page();
-  await p.addScriptTag({ url: '/pkg/cognito-fetch-user-pool.js' });
+  await p.addScriptTag({ url: `/pkg/${DROPIN.userPool}` });
   const r = await p.evaluate(async ([src, s]) => {
     const lib = await CognitoFetch.ready;
     return { names: Object.keys(lib).filter((k) => k !== 'ready').sort(), ...(await (0, eval)(`(${src})`)(lib, s)) };
   }, [srpSignIn.toString(), env.state]);
   assert.deepEqual(r.names, USER_POOL_NAMES);
   assert.deepEqual(r.out, { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
-  assert.deepEqual(requests.filter((u) => u.startsWith('/pkg/')), ['/pkg/cognito-fetch-user-pool.js', `/pkg/${WASM.userPool}`]);
+  assert.deepEqual(requests.filter((u) => u.startsWith('/pkg/')), [`/pkg/${DROPIN.userPool}`, `/pkg/${WASM.userPool}`]);
 });
 
 test("each entry's wasm holds only its steps: the sigv4 wasm cannot sign users in, the user-pool wasm cannot sign requests", TEST_TIMEOUT, () => {
@@ -110,7 +118,7 @@ const app = mkdtempSync(join(tmpdir(), 'cf-entries-'));
 after(() => rmSync(app, { recursive: true, force: true }));
 const installed = join(app, 'node_modules/cognito-fetch');
 cpSync(join(ROOT, 'pkg'), installed, { recursive: true });
-for (const f of readdirSync(installed)) if (f.endsWith('.wasm')) rmSync(join(installed, f));
+for (const f of readdirSync(installed, { recursive: true })) if (f.endsWith('.wasm')) rmSync(join(installed, f));
 /** Runs `source` as `file` in the app in a fresh Node process; its stdout parsed as JSON. */
 const run = (file, source) => {
   writeFileSync(join(app, file), source);
@@ -165,5 +173,5 @@ test('the exports map: each subpath with the main entry\'s node condition layout
       default: `./${dir}/index.js`,
     });
   }
-  for (const f of ['cognito-fetch-sigv4.js', 'cognito-fetch-user-pool.js', WASM.sigv4, WASM.userPool]) assert.equal(exports[`./${f}`], `./${f}`);
+  for (const f of [DROPIN.sigv4, DROPIN.userPool, WASM.sigv4, WASM.userPool]) assert.equal(exports[`./${f}`], `./${f}`);
 });
