@@ -319,3 +319,17 @@ def test_update_user_pool_client_registers_callbacks_as_aws_checks_them(state, h
     client.update_user_pool_client(UserPoolId=pool, ClientId=client_id, CallbackURLs=current["CallbackURLs"], **keep)
     restored = client.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"]
     assert restored["CallbackURLs"] == current["CallbackURLs"] and restored["ExplicitAuthFlows"] == current["ExplicitAuthFlows"]
+
+
+def test_register_urls_script_adds_a_callback_and_keeps_the_rest(state, hosted):
+    import register_urls  # local-aws/register_urls.py, what npm start runs for another PORT
+
+    client = idp(state)
+    before = client.describe_user_pool_client(UserPoolId=state["userPoolId"], ClientId=hosted["clientId"])["UserPoolClient"]
+    register_urls.register(state, ["http://localhost:45999/www/"])
+    after = client.describe_user_pool_client(UserPoolId=state["userPoolId"], ClientId=hosted["clientId"])["UserPoolClient"]
+    assert after["CallbackURLs"] == before["CallbackURLs"] + ["http://localhost:45999/www/"]
+    assert after["LogoutURLs"] == before["LogoutURLs"] + ["http://localhost:45999/www/"]
+    assert {k: v for k, v in after.items() if k not in ("CallbackURLs", "LogoutURLs")} == {k: v for k, v in before.items() if k not in ("CallbackURLs", "LogoutURLs")}
+    page = Browser().get(authorize_url(hosted, client_id=hosted["clientSecretClientId"], redirect_uri="http://localhost:45999/www/"))
+    assert page.status == 302 and urlsplit(page.location).path == "/login"
