@@ -271,6 +271,8 @@ def test_token_endpoint_answers_cors(hosted):
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"]
     answer = token_request(browser, hosted, {"grant_type": "authorization_code", "client_id": hosted["clientId"], "code": "x", "redirect_uri": "y"}, origin="http://localhost:5173")
     assert answer.status == 400 and answer.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    unknown = token_request(browser, hosted, {"grant_type": "authorization_code", "client_id": "nosuchclient0000000000000", "code": "x", "redirect_uri": "y"}, origin="http://localhost:5173")
+    assert unknown.json() == {"error": "invalid_client"} and unknown.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
 
 
 def test_discovery_document(state, hosted):

@@ -229,13 +229,13 @@ class HostedUi:
         if path == "/oauth2/token":
             if method != "POST":
                 return page("405 Method Not Allowed", "Method not allowed", "", [("Allow", "POST")])
-            return self._with(self.token(environ, pool), cors)
+            return self._with(lambda: self.token(environ, pool), cors)
         if path == "/oauth2/userInfo" and method in ("GET", "POST"):
-            return self._with(self.user_info(environ, pool), cors)
+            return self._with(lambda: self.user_info(environ, pool), cors)
         if path == "/oauth2/revoke":
             if method != "POST":
                 return page("405 Method Not Allowed", "Method not allowed", "", [("Allow", "POST")])
-            return self._with(self.revoke(environ, pool), cors)
+            return self._with(lambda: self.revoke(environ, pool), cors)
         if path == "/logout" and method in ("GET", "HEAD"):
             return self.logout(environ, pool)
         if path == "/oauth2/idpresponse" and method in ("GET", "POST"):
@@ -271,8 +271,12 @@ class HostedUi:
         return headers
 
     @staticmethod
-    def _with(answer: Answer, extra: list[tuple[str, str]]) -> Answer:
-        status, headers, body = answer
+    def _with(endpoint: Callable[[], Answer], extra: list[tuple[str, str]]) -> Answer:
+        """The endpoint's answer with CORS headers, errors included."""
+        try:
+            status, headers, body = endpoint()
+        except Stop as stop:
+            status, headers, body = stop.answer
         return status, headers + extra, body
 
     # ------------------------------------------------------------------ request helpers
