@@ -389,7 +389,9 @@ class HostedUi:
         challenge = params.get("code_challenge")
         method = params.get("code_challenge_method")
         if challenge is not None or method is not None:
-            # "code_challenge_method: ... The only supported value is S256" (authorization endpoint).
+            # PKCE defines S256 and plain; Cognito's authorization endpoint supports only S256
+            # (authorization endpoint, code_challenge_method; also AWS support on repost.aws:
+            # "S256 ... is the only method Cognito supports").
             if method != "S256" or not challenge or not re.fullmatch(r"[A-Za-z0-9_-]{43}", challenge):
                 raise back("invalid_request")
         provider = params.get("identity_provider")
