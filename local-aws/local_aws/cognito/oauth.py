@@ -10,7 +10,8 @@ told apart from the AWS APIs by the Host header (browsers resolve ``*.localhost`
 * ``GET/POST /oauth2/userInfo`` — https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html
 * ``POST /oauth2/revoke`` — https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html
 * ``GET /logout`` — https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
-* ``GET /oauth2/idpresponse`` — where federated IdPs send the user back (federation.py)
+* ``GET /oauth2/idpresponse`` — where OpenID providers send the user back (federation.py)
+* ``POST /saml2/idpresponse`` — where SAML providers post their response (saml.py)
 * ``GET /error`` — the page Cognito shows instead of redirecting to an unregistered URL
 
 and, on the API endpoint, ``GET /<userPoolId>/.well-known/openid-configuration`` (the issuer's discovery
@@ -169,6 +170,7 @@ class HostedUi:
         self.sessions: dict[str, HostedSession] = {}
         self.steps: dict[str, LoginStep] = {}
         self.federation = None  # federation.Federation, set by server.py once the IdP runs
+        self.saml = None  # saml.SamlFederation, set by server.py
 
     def set_endpoint(self, endpoint: str) -> None:
         self.endpoint = endpoint
@@ -242,6 +244,10 @@ class HostedUi:
             if self.federation is None:
                 return self.error_page("federation is not configured")
             return self.federation.idp_response(self, environ, pool, prefix)
+        if path == "/saml2/idpresponse" and method == "POST":
+            if self.saml is None:
+                return self.error_page("SAML federation is not configured")
+            return self.saml.idp_response(self, environ, pool)
         if path == "/error":
             params = dict(parse_qsl(environ.get("QUERY_STRING", "")))
             return self.error_page(params.get("error") or "An error was encountered")
@@ -406,6 +412,11 @@ class HostedUi:
         params = self._query(environ)
         auth = self.check_authorization(pool, params)
         if auth.provider is not None and auth.provider != "COGNITO":
+            idp = pool.identity_providers.get(auth.provider)
+            if idp is not None and idp.extended_config.get("ProviderType") == "SAML":
+                if self.saml is None:
+                    return self.error_page("SAML federation is not configured")
+                return self.saml.start(self, auth, prefix)
             if self.federation is None:
                 return self.error_page("federation is not configured")
             return self.federation.start(self, auth, prefix)
