@@ -6,7 +6,6 @@
 // crypto.subtle), the authorize URL, the callback check, the token and revoke forms, the ID token's claims.
 import { fail, invalid, isObject, optString, str, nowSecs, send, text, serverDate, parseObject, claims, step, stepFields, stepError } from './io.js';
 
-const PROVIDERS = "provider must be 'Google', 'Facebook', 'SignInWithApple', 'LoginWithAmazon', 'COGNITO' or { custom: name }";
 /** The `postMessage` a popup's redirect page sends its opener. */
 const MESSAGE = 'cognito-fetch.oauth';
 const POPUP_POLL_MS = 250;
@@ -71,13 +70,8 @@ export function handOver(cb, href) {
   return true;
 }
 
-/** The provider option as `[named, custom]` for the wasm step. */
-function providerOf(p) {
-  if (p == null) return ['', ''];
-  if (typeof p === 'string') return [p, ''];
-  if (isObject(p) && typeof p.custom === 'string') return ['', p.custom];
-  throw invalid(PROVIDERS);
-}
+/** The provider option as `[named, custom]` for the wasm step (which refuses anything else: both set). */
+const providerOf = (p) => (p == null ? ['', ''] : typeof p === 'string' ? [p, ''] : isObject(p) && typeof p.custom === 'string' ? ['', p.custom] : ['?', '?']);
 
 /** One sign-in request: keeps the pending record in `pending` (sessionStorage) and returns the authorize URL. */
 export function startRequest(cfg, clientId, pendingKey, input, method) {
