@@ -71,7 +71,7 @@ export function handOver(cb, href) {
 }
 
 /** The provider option as `[named, custom]` for the wasm step (which refuses anything else: both set). */
-const providerOf = (p) => (p == null ? ['', ''] : typeof p === 'string' ? [p, ''] : isObject(p) && typeof p.custom === 'string' ? ['', p.custom] : ['?', '?']);
+const providerOf = (p) => (p == null ? ['', ''] : typeof p === 'string' && p ? [p, ''] : isObject(p) && typeof p.custom === 'string' && p.custom ? ['', p.custom] : ['?', '?']);
 
 /** One sign-in request: keeps the pending record in `pending` (sessionStorage) and returns the authorize URL. */
 export function startRequest(cfg, clientId, pendingKey, input, method) {
@@ -175,8 +175,19 @@ export function popupResult(url, pendingKey) {
   });
 }
 
-/** The hosted UI's `/logout` URL for this page's sign-out URL. */
+/** `location.assign`, or a coded error where there is no page to send anywhere (Node, workers). */
+function assign() {
+  const l = globalThis.location;
+  if (typeof l?.assign !== 'function') throw invalid('the hosted UI needs a browser page (location.assign)');
+  return (url) => l.assign(url);
+}
+
+/** Sends the page to `url`. */
+export const navigate = (url) => assign()(url);
+
+/** The hosted UI's `/logout` URL for this page's sign-out URL (checked before anything is signed out). */
 export function logoutUrl(cfg, clientId) {
+  assign();
   if (!cfg.signOut.length) throw invalid('oauth.redirectSignOut is required to sign out of the hosted UI');
   return step('oauthLogout', [cfg.origin, clientId, pick(cfg.signOut)]);
 }
