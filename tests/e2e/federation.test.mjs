@@ -479,3 +479,23 @@ test('the oauth option is checked when the UserPool is made; outside a page ther
   assert.equal(none?.code, 'InvalidArgument');
   assert.match(none.message, /oauth option/);
 });
+
+test('SAML provider by name ({ custom: LocalSAML }): signed in through the SAML IdP, identities name it', TEST_TIMEOUT, async () => {
+  await register();
+  const h = env.state.hostedUi;
+  assert.ok(h.providers?.saml && h.samlIdp?.users?.length, 'the state has a SAML IdP');
+  const user = h.samlIdp.users[0];
+  const page = await openApp();
+  await page.evaluate((name) => { window.t.pool.signInWithRedirect({ provider: { custom: name }, customState: 'saml' }); }, h.providers.saml);
+  const idp = new URL(h.samlIdp.entityId).origin;
+  await page.waitForURL((u) => u.origin === idp, { timeout: 30_000 });
+  await page.fill('#login', user.login);
+  await page.fill('#password', user.password);
+  await page.click('#signin');
+  const r = await settled(page);
+  assert.deepEqual(r.redirect, { ok: { isSignedIn: true, nextStep: { signInStep: 'DONE' }, customState: 'saml' } });
+  assert.equal(r.href, appUrl());
+  const session = await page.evaluate(() => window.t.pool.getSession());
+  assert.equal(session.identities[0].providerName, h.providers.saml);
+  assert.equal(session.signInMethod, 'signInWithRedirect');
+});
