@@ -9,7 +9,7 @@ import {
   stepFields,
 } from './io.js';
 import { SrpSession } from './srp.js';
-import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl } from './oauth.js';
+import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl, navigate } from './oauth.js';
 import * as devices from './device.js';
 import * as passkeys from './passkey.js';
 
@@ -156,7 +156,7 @@ export class UserPool {
   async signInWithRedirect(input) {
     const cfg = this.#oauthOrFail('signInWithRedirect');
     await this.#noSession();
-    globalThis.location.assign(startRequest(cfg, this.#clientId, this.#pendingKey, input, 'signInWithRedirect'));
+    navigate(startRequest(cfg, this.#clientId, this.#pendingKey, input, 'signInWithRedirect'));
   }
 
   /** The same sign-in in a popup window (call it from a click): resolves signed in, or rejects with a coded error
@@ -579,7 +579,7 @@ export class UserPool {
     const s = await this.#load();
     if (!s) {
       await this.#clear();
-      if (logout) globalThis.location.assign(logout);
+      if (logout) navigate(logout);
       return;
     }
     // Signing out locally must work offline too: the server-side part is best effort, except that a global
@@ -596,7 +596,7 @@ export class UserPool {
     await this.#clear();
     this.#emitUser('signedOut', s.username);
     if (global && error?.code === 'NetworkError') throw error;
-    if (logout) globalThis.location.assign(logout);
+    if (logout) navigate(logout);
   }
 
   /** Sends a password-reset code. */
