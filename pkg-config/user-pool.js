@@ -293,9 +293,9 @@ export class UserPool {
       if (!reply.tokens.refreshToken) throw invalid('Cognito returned no refresh token');
       const session = await this.#storeTokens(reply.tokens, reply.tokens.refreshToken, signInName);
       this.#pending = undefined;
-      await this.#newDevice(reply.device, session);
+      const deviceError = await this.#newDevice(reply.device, session);
       this.#emitUser('signedIn', session.username);
-      return { isSignedIn: true, nextStep: { signInStep: 'DONE' } };
+      return deviceError ? { isSignedIn: true, nextStep: { signInStep: 'DONE' }, deviceError } : { isSignedIn: true, nextStep: { signInStep: 'DONE' } };
     }
     if (next === 'PASSWORD_VERIFIER') throw invalid('Cognito asked for a second SRP proof');
     if (next === 'DEVICE_SRP_AUTH') {
@@ -705,17 +705,19 @@ export class UserPool {
     return answer;
   }
 
-  /** After a sign-in that returned NewDeviceMetadata: ConfirmDevice and the device record. As in AWS's own
-   *  clients, a failed ConfirmDevice does not undo the sign-in: the device is then not stored, and the next sign-in
-   *  is a new device's. */
+  /** After a sign-in that returned NewDeviceMetadata: ConfirmDevice and the device record. A failed ConfirmDevice
+   *  does not undo the sign-in (as in AWS's own clients): the device is then not stored, the next sign-in is a new
+   *  device's, and the error comes back as the sign-in's `deviceError` (`{ name, message }`). */
   async #newDevice(metadata, session) {
     const name = this.#deviceName ?? globalThis.navigator?.userAgent?.slice(0, 1024);
     this.#device = undefined;
-    if (!metadata) return;
+    if (!metadata) return undefined;
     try {
       await devices.confirmNewDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, this.#clientId, session.username, metadata, session.accessToken, name);
+      return undefined;
     } catch (e) {
       if (e?.code === 'StorageError') throw e;
+      return { name: String(e?.code ?? e?.name), message: String(e?.message ?? '') };
     }
   }
 

@@ -71,6 +71,8 @@ async function userPool(): Promise<void> {
   await pool.updateMFAPreference({ totp: 'yes' });
   void [totp, attrs, mfa];
   await pool.signIn({ username: 'u', password: 'p', options: { deviceName: 'Kitchen tablet' } });
+  const deviceError: string | undefined = (await pool.signIn({ username: 'u', password: 'p' })).deviceError?.name;
+  void deviceError;
   await pool.rememberDevice();
   const devices: AuthDevice[] = await pool.fetchDevices();
   const remembered: string | undefined = devices[0]?.attributes['dev:device_remembered_status'];
