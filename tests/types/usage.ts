@@ -1,7 +1,7 @@
 // Type-level tests of the published .d.ts (`tsc --strict`): what users write must compile, and misuse must not
 // (each @ts-expect-error fails the check if the line stops being an error).
 import { signRequest, presignUrl, SrpSession, UserPool, IdentityPool, AwsClient, S3, DynamoDB, marshall, unmarshall, numberValue, iotMqttUrl, iotMqttUrls } from 'cognito-fetch';
-import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput, AuthDevice, WebAuthnCredential } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
