@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     from local_aws.cognito.federation import Federation
     from local_aws.cognito.oauth import HostedUi
     from local_aws.idp import IdpProcess
+    from local_aws.saml_idp import SamlIdp
+    from local_aws.cognito.saml import SamlFederation
     from local_aws.credentials import Credential, CredentialStore
     from local_aws.identity import IdentityLayer
     from local_aws.handler import RequestHandler
@@ -103,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     serving = threading.Thread(target=server.serve_forever, name="local-aws", daemon=True)
     serving.start()
 
-    idp = None
+    idp = saml_idp = None
     try:
         iot_endpoint = iot.start() if iot.enabled else None
         idp_issuer = None
@@ -125,7 +127,23 @@ def main(argv: list[str] | None = None) -> int:
             idp_issuer = idp.start()
             google = hosted_config.get("googleIssuer", "local")
             hosted_ui.federation = Federation(google_issuer=idp_issuer if google == "local" else google)
-        state.update(seed(endpoint, config, hosted_ui_port=server.server_port, idp_issuer=idp_issuer))
+        saml_metadata = None
+        if hosted_config and hosted_config.get("samlIdp"):
+            # A SAML 2.0 IdP (pysaml2 + xmlsec1) in this process, on a port of its own.
+            saml_idp = SamlIdp(hosted_config["samlIdp"].get("users") or [])
+            saml_idp.start()
+            saml_metadata = saml_idp.metadata
+            hosted_ui.saml = SamlFederation()
+        state.update(seed(endpoint, config, hosted_ui_port=server.server_port, idp_issuer=idp_issuer, saml_metadata=saml_metadata))
+        if saml_idp is not None:
+            for pool_key, domain_key in (("userPoolId", "userPool"), ("mfaUserPoolId", "mfaUserPool")):
+                domain = (config.get(domain_key) or {}).get("domain")
+                if state.get(pool_key) and domain:
+                    saml_idp.register_sp(hosted_ui.saml.sp_metadata(state[pool_key], hosted_ui.origin(domain)))
+            state["hostedUi"]["samlIdp"] = {
+                "entityId": saml_idp.entity_id,
+                "users": [{"login": u["login"], "password": u["password"], "nameId": u["nameId"]} for u in hosted_config["samlIdp"].get("users") or []],
+            }
         if iot_endpoint is not None:
             state["iotEndpoint"] = iot_endpoint
             state["iotThings"] = iot.start_devices()
@@ -145,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         server.server_close()
         if idp is not None:
             idp.stop()
+        if saml_idp is not None:
+            saml_idp.stop()
+        if hosted_ui.saml is not None:
+            hosted_ui.saml.close()
         _remove_state(args.state, endpoint)
     return 0
 

@@ -102,8 +102,12 @@ export async function forgetDevice(send, storage, sessionKey, device, accessToke
 /** Every device Cognito tracks for the signed-in user (ListDevices, all pages). */
 export async function fetchDevices(send, accessToken) {
   const out = [];
+  const seen = new Set();
   let token = '';
   do {
+    // A service that hands back a token it gave before would loop forever: that is a bad answer.
+    if (seen.has(token)) throw fail('InvalidResponse', 'ListDevices repeated a PaginationToken');
+    seen.add(token);
     const [target, body] = stepFields('dvCall', ['ListDevices', accessToken, token]);
     const answer = await send(target, body);
     for (const d of Array.isArray(answer.Devices) ? answer.Devices : []) {

@@ -30,20 +30,19 @@ export async function iotMqttUrl(options) {
  */
 export async function iotMqttUrls(options) {
   const [source, sign] = signer(options);
-  let creds, timer, stopped, client;
+  let creds, expiresAt, timer, stopped, client;
   const stop = () => {
     stopped = true;
     clearTimeout(timer);
   };
-  const later = (ms) => {
-    clearTimeout(timer);
-    if (!stopped && ms < Infinity) (timer = setTimeout(() => refresh().catch(() => later(5000)), Math.max(1000, ms))).unref?.();
-  };
   const refresh = async () => {
     const c = await source({ forceRefresh: false });
     creds = readCreds(c);
-    // Half the time left, again and again: the source hands out new credentials once its own margin is reached.
-    later((new Date(c.expiration ?? NaN).getTime() - Date.now()) / 2 || Infinity);
+    expiresAt = new Date(c.expiration ?? NaN).getTime();
+    const left = expiresAt - Date.now();
+    clearTimeout(timer);
+    // Half the time left, again and again: the source hands out new credentials once within its own margin.
+    if (!stopped && left > 0) (timer = setTimeout(() => refresh().catch(() => {}), Math.max(1000, left / 2))).unref?.();
   };
   await refresh();
   return {
@@ -52,6 +51,8 @@ export async function iotMqttUrls(options) {
     },
     transformWsUrl(url, opts, mqttClient) {
       if (mqttClient && mqttClient !== client && typeof mqttClient.once === 'function') (client = mqttClient).once('end', stop);
+      // Expired (the asking ahead failed, e.g. offline): this attempt fails, the next one has new credentials.
+      if (expiresAt <= Date.now()) refresh().catch(() => {});
       return sign(creds);
     },
     refresh,

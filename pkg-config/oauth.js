@@ -6,7 +6,6 @@
 // crypto.subtle), the authorize URL, the callback check, the token and revoke forms, the ID token's claims.
 import { fail, invalid, isObject, optString, str, nowSecs, send, text, serverDate, parseObject, claims, step, stepFields, stepError } from './io.js';
 
-const PROVIDERS = "provider must be 'Google', 'Facebook', 'SignInWithApple', 'LoginWithAmazon', 'COGNITO' or { custom: name }";
 /** The `postMessage` a popup's redirect page sends its opener. */
 const MESSAGE = 'cognito-fetch.oauth';
 const POPUP_POLL_MS = 250;
@@ -71,13 +70,8 @@ export function handOver(cb, href) {
   return true;
 }
 
-/** The provider option as `[named, custom]` for the wasm step. */
-function providerOf(p) {
-  if (p == null) return ['', ''];
-  if (typeof p === 'string') return [p, ''];
-  if (isObject(p) && typeof p.custom === 'string') return ['', p.custom];
-  throw invalid(PROVIDERS);
-}
+/** The provider option as `[named, custom]` for the wasm step (which refuses anything else: both set). */
+const providerOf = (p) => (p == null ? ['', ''] : typeof p === 'string' && p ? [p, ''] : isObject(p) && typeof p.custom === 'string' && p.custom ? ['', p.custom] : ['?', '?']);
 
 /** One sign-in request: keeps the pending record in `pending` (sessionStorage) and returns the authorize URL. */
 export function startRequest(cfg, clientId, pendingKey, input, method) {
@@ -181,8 +175,19 @@ export function popupResult(url, pendingKey) {
   });
 }
 
-/** The hosted UI's `/logout` URL for this page's sign-out URL. */
+/** `location.assign`, or a coded error where there is no page to send anywhere (Node, workers). */
+function assign() {
+  const l = globalThis.location;
+  if (typeof l?.assign !== 'function') throw invalid('the hosted UI needs a browser page (location.assign)');
+  return (url) => l.assign(url);
+}
+
+/** Sends the page to `url`. */
+export const navigate = (url) => assign()(url);
+
+/** The hosted UI's `/logout` URL for this page's sign-out URL (checked before anything is signed out). */
 export function logoutUrl(cfg, clientId) {
+  assign();
   if (!cfg.signOut.length) throw invalid('oauth.redirectSignOut is required to sign out of the hosted UI');
   return step('oauthLogout', [cfg.origin, clientId, pick(cfg.signOut)]);
 }

@@ -405,6 +405,8 @@ export interface SignInOutput {
     /** CONTINUE_SIGN_IN_WITH_TOTP_SETUP: the secret; answer with a code from the app. */
     totpSetupDetails?: TotpSetupDetails;
   };
+  /** Signed in, but the pool's new device could not be confirmed (ConfirmDevice failed): it is not remembered. */
+  deviceError?: { name: string; message: string };
 }
 export interface ConfirmSignInInput {
   /** The code, the new password, or the chosen option. */

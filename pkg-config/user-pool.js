@@ -9,7 +9,7 @@ import {
   stepFields,
 } from './io.js';
 import { SrpSession } from './srp.js';
-import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl } from './oauth.js';
+import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl, navigate } from './oauth.js';
 import * as devices from './device.js';
 import * as passkeys from './passkey.js';
 
@@ -156,7 +156,7 @@ export class UserPool {
   async signInWithRedirect(input) {
     const cfg = this.#oauthOrFail('signInWithRedirect');
     await this.#noSession();
-    globalThis.location.assign(startRequest(cfg, this.#clientId, this.#pendingKey, input, 'signInWithRedirect'));
+    navigate(startRequest(cfg, this.#clientId, this.#pendingKey, input, 'signInWithRedirect'));
   }
 
   /** The same sign-in in a popup window (call it from a click): resolves signed in, or rejects with a coded error
@@ -293,9 +293,9 @@ export class UserPool {
       if (!reply.tokens.refreshToken) throw invalid('Cognito returned no refresh token');
       const session = await this.#storeTokens(reply.tokens, reply.tokens.refreshToken, signInName);
       this.#pending = undefined;
-      await this.#newDevice(reply.device, session);
+      const deviceError = await this.#newDevice(reply.device, session);
       this.#emitUser('signedIn', session.username);
-      return { isSignedIn: true, nextStep: { signInStep: 'DONE' } };
+      return deviceError ? { isSignedIn: true, nextStep: { signInStep: 'DONE' }, deviceError } : { isSignedIn: true, nextStep: { signInStep: 'DONE' } };
     }
     if (next === 'PASSWORD_VERIFIER') throw invalid('Cognito asked for a second SRP proof');
     if (next === 'DEVICE_SRP_AUTH') {
@@ -579,7 +579,7 @@ export class UserPool {
     const s = await this.#load();
     if (!s) {
       await this.#clear();
-      if (logout) globalThis.location.assign(logout);
+      if (logout) navigate(logout);
       return;
     }
     // Signing out locally must work offline too: the server-side part is best effort, except that a global
@@ -596,7 +596,7 @@ export class UserPool {
     await this.#clear();
     this.#emitUser('signedOut', s.username);
     if (global && error?.code === 'NetworkError') throw error;
-    if (logout) globalThis.location.assign(logout);
+    if (logout) navigate(logout);
   }
 
   /** Sends a password-reset code. */
@@ -705,17 +705,19 @@ export class UserPool {
     return answer;
   }
 
-  /** After a sign-in that returned NewDeviceMetadata: ConfirmDevice and the device record. As in AWS's own
-   *  clients, a failed ConfirmDevice does not undo the sign-in: the device is then not stored, and the next sign-in
-   *  is a new device's. */
+  /** After a sign-in that returned NewDeviceMetadata: ConfirmDevice and the device record. A failed ConfirmDevice
+   *  does not undo the sign-in (as in AWS's own clients): the device is then not stored, the next sign-in is a new
+   *  device's, and the error comes back as the sign-in's `deviceError` (`{ name, message }`). */
   async #newDevice(metadata, session) {
     const name = this.#deviceName ?? globalThis.navigator?.userAgent?.slice(0, 1024);
     this.#device = undefined;
-    if (!metadata) return;
+    if (!metadata) return undefined;
     try {
       await devices.confirmNewDevice((t, b) => this.#sendStep(t, b), this.#storage, this.#key, this.#clientId, session.username, metadata, session.accessToken, name);
+      return undefined;
     } catch (e) {
       if (e?.code === 'StorageError') throw e;
+      return { name: String(e?.code ?? e?.name), message: String(e?.message ?? '') };
     }
   }
 

@@ -51,6 +51,14 @@ if [ ! -x /usr/sbin/mosquitto ] && ! command -v mosquitto >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
 fi
 
+# --- xmlsec1 from Debian (pysaml2 signs and checks SAML with it: local-aws's SAML federation) ---------
+if ! command -v xmlsec1 >/dev/null 2>&1; then
+  say "installing Debian xmlsec1 (apt-get)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq xmlsec1 >/dev/null
+fi
+
 # --- npm dev dependencies (binaryen's wasm-opt, playwright-core, benchmarks' peers) --------------
 stamp=node_modules/.cognito-fetch-stamp
 want=$(sha256sum package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)

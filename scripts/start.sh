@@ -33,6 +33,12 @@ for _ in $(seq 1 300); do
 done
 [ -s "$STATE" ] || { say "local-aws did not write $STATE within 30 s"; exit 1; }
 
+# Managed login redirects only to registered URLs; config.json registers http://localhost:8080/www/.
+if [ "$PORT" != 8080 ]; then
+  say "registering http://localhost:$PORT/www/ as a callback and sign-out URL"
+  local-aws/.venv/bin/python local-aws/register_urls.py --state "$STATE" "http://localhost:$PORT/www/"
+fi
+
 node scripts/serve.mjs --root . --port "$PORT" --route "/local-aws.json=$STATE" >/dev/null &
 SERVE_PID=$!
 for _ in $(seq 1 50); do
@@ -43,5 +49,6 @@ done
 echo
 echo "cognito-fetch demo: http://127.0.0.1:$PORT/www/"
 echo "(local-aws: http://127.0.0.1:$LOCAL_AWS_PORT — press Ctrl-C to stop both)"
+echo "(managed login returns to http://localhost:$PORT/www/)"
 echo
 wait "$SERVE_PID"

@@ -6,35 +6,33 @@ use crate::prelude::*;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-fn sym(n: u32) -> char {
-    char::from(ALPHABET.get((n & 63) as usize).copied().unwrap_or(b'='))
+pub fn encode(data: &[u8]) -> String {
+    encode_with(data, ALPHABET, true)
 }
 
-pub fn encode(data: &[u8]) -> String {
+/// `data` in `alphabet`'s 64 symbols, `=`-padded when `pad`.
+fn encode_with(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let sym = |n: u32| char::from(alphabet.get((n & 63) as usize).copied().unwrap_or(b'='));
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
         let n = b(0) << 16 | b(1) << 8 | b(2);
         out.push(sym(n >> 18));
         out.push(sym(n >> 12));
-        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
+        for (i, shift) in [(1, 6), (2, 0)] {
+            if chunk.len() > i {
+                out.push(sym(n >> shift));
+            } else if pad {
+                out.push('=');
+            }
+        }
     }
     out
 }
 
 /// base64url without padding (RFC 4648 section 5), as PKCE (RFC 7636) and JWTs use it.
 pub fn encode_url(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in encode(data).chars() {
-        match c {
-            '+' => out.push('-'),
-            '/' => out.push('_'),
-            '=' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    encode_with(data, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false)
 }
 
 fn value(c: u8) -> Option<u32> {

@@ -61,13 +61,16 @@ fn config_error(why: &'static str) -> Error {
     Error::new(code::INVALID_OAUTH_CONFIG, why)
 }
 
+/// `localhost` or a name under it (any case).
 fn is_localhost(host: &str) -> bool {
-    host == "localhost" || host.ends_with(".localhost")
+    let tail = host.len().checked_sub(9).and_then(|i| host.get(i..)).unwrap_or("");
+    let dot = host.len().checked_sub(10).and_then(|i| host.as_bytes().get(i)).copied();
+    tail.eq_ignore_ascii_case("localhost") && (host.len() == 9 || dot == Some(b'.'))
 }
 
-/// `url`'s scheme and host (lowercase), read byte-wise: `scheme://host[:port][/path][?query][#fragment]`.
+/// `url`'s scheme and host, read byte-wise: `scheme://host[:port][/path][?query][#fragment]`.
 /// `None` when it is not that shape, has a user name (`@`) or characters a host cannot have.
-fn scheme_host(url: &str) -> Option<(String, String)> {
+fn scheme_host(url: &str) -> Option<(&str, &str)> {
     let i = crate::find_str(url, "://")?;
     let (scheme, rest) = (url.get(..i)?, url.get(i + 3..)?);
     let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
@@ -76,12 +79,12 @@ fn scheme_host(url: &str) -> Option<(String, String)> {
     let port = authority.get(host.len()..)?;
     let port_ok = port.is_empty() || (port.len() <= 6 && port.bytes().skip(1).all(|b| b.is_ascii_digit()) && port.len() > 1);
     let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    (port_ok && host_ok).then(|| (scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+    (port_ok && host_ok).then_some((scheme, host))
 }
 
 /// Whether a scheme and host may carry the code and tokens: https, or http on a `localhost` name.
 fn secure_enough(scheme: &str, host: &str) -> bool {
-    scheme == "https" || (scheme == "http" && is_localhost(host))
+    scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && is_localhost(host))
 }
 
 /// The origin of the user pool's domain. `domain` is what Amplify takes, a bare host (`auth.example.com`,
@@ -93,7 +96,7 @@ pub fn domain_origin(domain: &str) -> Result<String> {
     if full.bytes().skip(scheme.len() + 3).any(|b| matches!(b, b'/' | b'?' | b'#')) {
         return Err(config_error("oauth.domain must be a host or an origin, without a path"));
     }
-    if !secure_enough(&scheme, &host) {
+    if !secure_enough(scheme, host) {
         return Err(config_error("oauth.domain must use https (http only for localhost names)"));
     }
     Ok(full.to_ascii_lowercase())
@@ -103,7 +106,7 @@ pub fn domain_origin(domain: &str) -> Result<String> {
 /// Cognito itself allows for callback URLs).
 pub fn check_redirect(url: &str) -> Result<()> {
     match scheme_host(url) {
-        Some((scheme, host)) if secure_enough(&scheme, &host) => Ok(()),
+        Some((scheme, host)) if secure_enough(scheme, host) => Ok(()),
         Some(_) => Err(config_error("oauth redirect URLs must use https (http only for localhost names)")),
         None => Err(config_error("oauth redirect URLs must be absolute URLs")),
     }
@@ -137,7 +140,8 @@ pub fn identity_provider<'a>(provider: Option<&'a str>, custom: Option<&'a str>)
         (None, None) => Ok(None),
         (Some(p @ ("Google" | "Facebook" | "SignInWithApple" | "LoginWithAmazon" | "COGNITO")), None) => Ok(Some(p)),
         // A SAML or OIDC provider by its name in the user pool (1 to 32 characters, Cognito's limit).
-        (None, Some(name)) if (1..=32).contains(&name.chars().count()) && !name.bytes().any(|b| b < 0x20 || b == 0x7f) => Ok(Some(name)),
+        // Characters counted as UTF-8 lead bytes.
+        (None, Some(name)) if (1..=32).contains(&name.bytes().filter(|b| b & 0xc0 != 0x80).count()) && !name.bytes().any(|b| b < 0x20 || b == 0x7f) => Ok(Some(name)),
         _ => Err(Error::new(
             crate::error::code::INVALID_ARGUMENT,
             "provider must be 'Google', 'Facebook', 'SignInWithApple', 'LoginWithAmazon', 'COGNITO' or { custom: name } (1 to 32 characters)",
@@ -163,15 +167,8 @@ pub struct Authorize<'a> {
     pub prompt: Option<&'a str>,
 }
 
-/// Appends `&name=value` (or `?` first) with the value percent-encoded (everything but `A-Za-z0-9-._~`).
-fn push_param(out: &mut String, name: &str, value: &str) {
-    out.push(if crate::find_str(out, "?").is_some() { '&' } else { '?' });
-    out.push_str(name);
-    out.push('=');
-    out.push_str(&uri_encode(value.as_bytes(), false));
-}
-
-/// A form body (`application/x-www-form-urlencoded`) of name/value pairs.
+/// A form body (`application/x-www-form-urlencoded`) or query of name/value pairs, each value percent-encoded
+/// (everything but `A-Za-z0-9-._~`).
 fn form(pairs: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
@@ -188,7 +185,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 /// `GET <origin>/oauth2/authorize?...`: the authorization request (RFC 6749 section 4.1.1) with PKCE (RFC 7636
 /// section 4.3) and an OpenID Connect `nonce`, plus Cognito's `identity_provider`, `login_hint`, `lang`, `prompt`.
 pub fn authorize_url(a: &Authorize) -> String {
-    let mut out = cat(&[a.origin, "/oauth2/authorize"]);
+    let mut pairs = Vec::new();
     for (name, value) in [
         ("response_type", Some("code")),
         ("client_id", Some(a.client_id)),
@@ -204,10 +201,10 @@ pub fn authorize_url(a: &Authorize) -> String {
         ("prompt", a.prompt),
     ] {
         if let Some(v) = value {
-            push_param(&mut out, name, v);
+            pairs.push((name, v));
         }
     }
-    out
+    cat(&[a.origin, "/oauth2/authorize?", &form(&pairs)])
 }
 
 /// `prompt`: what Cognito's managed login takes.
@@ -273,8 +270,8 @@ pub fn start(a: &Authorize, random: &[u8; RANDOM_BYTES], now: i64, method: &str,
     check_scope(a.scope)?;
     check_prompt(a.prompt)?;
     check_redirect(a.redirect_uri)?;
-    let mut parts = random.chunks_exact(32).map(|c| verifier_of(&<[u8; 32]>::try_from(c).unwrap_or([0; 32])));
-    let (verifier, state, nonce) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let part = |i: usize| verifier_of(random.get(i * 32..i * 32 + 32).and_then(|p| <&[u8; 32]>::try_from(p).ok()).unwrap_or(&[0; 32]));
+    let (verifier, state, nonce) = (part(0), part(1), part(2));
     let state = if method == POPUP_METHOD { cat(&[POPUP_STATE_PREFIX, &state]) } else { state };
     let challenge = code_challenge(&verifier)?;
     let url = authorize_url(&Authorize { state: &state, code_challenge: &challenge, nonce: &nonce, ..*a });
@@ -402,10 +399,7 @@ pub fn revoke_form(client_id: &str, refresh_token: &str) -> String {
 /// `GET <origin>/logout?client_id=…&logout_uri=…`: ends the hosted UI's session (its cookie), then sends the user
 /// to `logout_uri` (one of the app client's sign-out URLs).
 pub fn logout_url(origin: &str, client_id: &str, logout_uri: &str) -> String {
-    let mut out = cat(&[origin, "/logout"]);
-    push_param(&mut out, "client_id", client_id);
-    push_param(&mut out, "logout_uri", logout_uri);
-    out
+    cat(&[origin, "/logout?", &form(&[("client_id", client_id), ("logout_uri", logout_uri)])])
 }
 
 #[cfg(test)]
@@ -446,6 +440,10 @@ mod tests {
         assert_eq!(code_of(check_redirect("https://evil@app.example.com/")), "InvalidOAuthConfig");
         assert_eq!(code_of(check_redirect("http://localhost.evil.com/")), "InvalidOAuthConfig");
         assert!(check_redirect("http://a.localhost/#x").is_ok());
+        assert!(check_redirect("http://A.LOCALHOST:1/").is_ok());
+        for bad in ["http://xlocalhost/", "http://localhos/", "http://ocalhost/", "http://.localhostx/"] {
+            assert_eq!(code_of(check_redirect(bad)), "InvalidOAuthConfig", "{bad}");
+        }
     }
 
     #[test]

@@ -18,7 +18,9 @@ from .cognito import totp
 from .identity import oidc
 
 
-def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_issuer: str | None = None) -> dict:
+def seed(
+    endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_issuer: str | None = None, saml_metadata: str | None = None
+) -> dict:
     """Creates the user pools and app clients (with their domains, identity providers and OAuth
     settings), identity pool, bucket and table; returns the state dict. ``idp_issuer``: the local
     OpenID provider (idp.py) that the pools' identity providers federate to."""
@@ -41,9 +43,9 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
 
     pool_config = config["userPool"]
     idp = client("cognito-idp")
-    main = _seed_user_pool(idp, pool_config, config, idp_issuer)
+    main = _seed_user_pool(idp, pool_config, config, idp_issuer, saml_metadata)
     pool_id, client_id, users = main["poolId"], main["clientId"], main["users"]
-    mfa = _seed_user_pool(idp, config["mfaUserPool"], config, idp_issuer) if config.get("mfaUserPool") else None
+    mfa = _seed_user_pool(idp, config["mfaUserPool"], config, idp_issuer, saml_metadata) if config.get("mfaUserPool") else None
 
     identity_config = config["identityPool"]
     identity = client("cognito-identity")
@@ -136,6 +138,8 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
             hosted["clientSecret"] = main["clientSecret"]
         providers = {p["type"]: p["name"] for p in pool_config.get("identityProviders") or []}
         hosted["providers"] = {"social": providers.get("Google"), "oidc": providers.get("OIDC")}
+        if saml_metadata and providers.get("SAML"):
+            hosted["providers"]["saml"] = providers["SAML"]
         hosted["callbackUrls"] = (pool_config.get("oauth") or {}).get("callbackURLs") or []
         hosted["logoutUrls"] = (pool_config.get("oauth") or {}).get("logoutURLs") or []
         idp_config = (config.get("hostedUi") or {}).get("idp") or {}
@@ -161,7 +165,7 @@ def seed(endpoint: str, config: dict, *, hosted_ui_port: int | None = None, idp_
     return state
 
 
-def _seed_user_pool(idp, pool_config: dict, config: dict, idp_issuer: str | None) -> dict:
+def _seed_user_pool(idp, pool_config: dict, config: dict, idp_issuer: str | None, saml_metadata: str | None = None) -> dict:
     """One user pool with its public app client (and, if configured, a client with a
     secret), MFA settings and users. Returns ids, the secret and the users for the state file."""
     policies = {
@@ -207,6 +211,18 @@ def _seed_user_pool(idp, pool_config: dict, config: dict, idp_issuer: str | None
         result["domain"] = pool_config["domain"]
     idp_config = (config.get("hostedUi") or {}).get("idp") or {}
     for provider in pool_config.get("identityProviders") or []:
+        if provider["type"] == "SAML":
+            if not saml_metadata:
+                continue
+            # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managing-saml-idp.html
+            idp.create_identity_provider(
+                UserPoolId=pool_id,
+                ProviderName=provider["name"],
+                ProviderType="SAML",
+                ProviderDetails={"MetadataFile": saml_metadata, "IDPSignout": "false"},
+                AttributeMapping=provider.get("attributeMapping") or {},
+            )
+            continue
         details = {
             "client_id": idp_config["clientId"],
             "client_secret": idp_config["clientSecret"],

@@ -4,7 +4,6 @@ discovery; the app client's OAuth settings through Create/UpdateUserPoolClient."
 
 from __future__ import annotations
 
-import json
 import time
 from urllib.parse import urlsplit
 
@@ -84,6 +83,8 @@ def test_code_flow_with_pkce_gives_tokens_like_api_sign_in(state, hosted):
     assert idp(state).get_user(AccessToken=body["access_token"])["Username"] == username
     refreshed = idp(state).initiate_auth(AuthFlow="REFRESH_TOKEN_AUTH", ClientId=hosted["clientId"], AuthParameters={"REFRESH_TOKEN": body["refresh_token"]})
     assert jwt_claims(refreshed["AuthenticationResult"]["AccessToken"])["scope"] == access["scope"]
+    fresh = unsigned(state, "cognito-idp").get_tokens_from_refresh_token(RefreshToken=body["refresh_token"], ClientId=hosted["clientId"])
+    assert jwt_claims(fresh["AuthenticationResult"]["IdToken"])["cognito:username"] == username
     identity = unsigned(state, "cognito-identity").get_id(IdentityPoolId=state["identityPoolId"], Logins={provider(state): body["id_token"]})
     assert identity["IdentityId"].startswith(f"{state['region']}:")
 
@@ -186,10 +187,8 @@ def test_mfa_step_asks_for_the_authenticator_code(state, hosted):
     assert page.status == 200 and 'name="code"' in page.text(), page
     wrong = browser.submit(page, "/login/mfa", code="000000" if totp_code(mfa["totpSecret"]) != "000000" else "111111")
     assert wrong.status == 200 and "Invalid code" in wrong.text()
+    # Start-up verified the authenticator with the previous time step's code, so this one is fresh.
     done = browser.submit(wrong, "/login/mfa", code=totp_code(mfa["totpSecret"]))
-    if done.status == 200 and "Invalid code" in done.text():  # the step's code was used at start-up
-        time.sleep(30 - time.time() % 30 + 0.5)
-        done = browser.submit(done, "/login/mfa", code=totp_code(mfa["totpSecret"]))
     assert done.status == 302 and "code" in query_of(done.location), done
     tokens = _exchange(browser, hosted, query_of(done.location)["code"])
     assert jwt_claims(tokens.json()["id_token"])["cognito:username"] == mfa["username"]
@@ -271,6 +270,8 @@ def test_token_endpoint_answers_cors(hosted):
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"]
     answer = token_request(browser, hosted, {"grant_type": "authorization_code", "client_id": hosted["clientId"], "code": "x", "redirect_uri": "y"}, origin="http://localhost:5173")
     assert answer.status == 400 and answer.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    unknown = token_request(browser, hosted, {"grant_type": "authorization_code", "client_id": "nosuchclient0000000000000", "code": "x", "redirect_uri": "y"}, origin="http://localhost:5173")
+    assert unknown.json() == {"error": "invalid_client"} and unknown.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
 
 
 def test_discovery_document(state, hosted):
@@ -319,3 +320,17 @@ def test_update_user_pool_client_registers_callbacks_as_aws_checks_them(state, h
     client.update_user_pool_client(UserPoolId=pool, ClientId=client_id, CallbackURLs=current["CallbackURLs"], **keep)
     restored = client.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"]
     assert restored["CallbackURLs"] == current["CallbackURLs"] and restored["ExplicitAuthFlows"] == current["ExplicitAuthFlows"]
+
+
+def test_register_urls_script_adds_a_callback_and_keeps_the_rest(state, hosted):
+    import register_urls  # local-aws/register_urls.py, what npm start runs for another PORT
+
+    client = idp(state)
+    before = client.describe_user_pool_client(UserPoolId=state["userPoolId"], ClientId=hosted["clientId"])["UserPoolClient"]
+    register_urls.register(state, ["http://localhost:45999/www/"])
+    after = client.describe_user_pool_client(UserPoolId=state["userPoolId"], ClientId=hosted["clientId"])["UserPoolClient"]
+    assert after["CallbackURLs"] == before["CallbackURLs"] + ["http://localhost:45999/www/"]
+    assert after["LogoutURLs"] == before["LogoutURLs"] + ["http://localhost:45999/www/"]
+    assert {k: v for k, v in after.items() if k not in ("CallbackURLs", "LogoutURLs")} == {k: v for k, v in before.items() if k not in ("CallbackURLs", "LogoutURLs")}
+    page = Browser().get(authorize_url(hosted, client_id=hosted["clientSecretClientId"], redirect_uri="http://localhost:45999/www/"))
+    assert page.status == 302 and urlsplit(page.location).path == "/login"

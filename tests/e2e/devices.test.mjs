@@ -134,6 +134,27 @@ test('remember, sign in again without MFA, list, forget, MFA again; a tampered d
   assert.notEqual(r.newDeviceAfterForget[0], r.record.deviceKey, 'a new device after forgetDevice');
 });
 
+test('a failed ConfirmDevice leaves the user signed in, reports deviceError and stores no device', TEST_TIMEOUT, async () => {
+  const username = `confirmfail-${Date.now()}@example.com`;
+  const password = 'Confirm-Passw0rd!';
+  await newUser(username, password);
+  const r = await env.run('main', async (lib, a) => {
+    const t = await (0, eval)(`(${a.setup})`)(lib, a);
+    const inner = window.fetch;
+    window.fetch = (url, init) => (init?.headers?.['x-amz-target']?.endsWith('.ConfirmDevice')
+      ? Promise.resolve(new Response(JSON.stringify({ __type: 'InternalErrorException', message: 'injected' }), { status: 500, headers: { 'content-type': 'application/x-amz-json-1.1' } }))
+      : inner(url, init));
+    const p = t.make();
+    let out = await p.signIn({ username: a.username, password: a.password });
+    out = await p.confirmSignIn({ challengeResponse: await (await (await inner(`${t.s.outbox}?to=${encodeURIComponent(a.username)}`)).json()).at(-1).code });
+    return { out, stored: Object.keys(localStorage).filter((k) => k.includes('.device.')), session: (await p.getSession()) !== null };
+  }, { setup: setup.toString(), pool, username, password });
+  assert.equal(r.out.isSignedIn, true);
+  assert.deepEqual(r.out.deviceError, { name: 'InternalErrorException', message: 'injected' });
+  assert.deepEqual(r.stored, []);
+  assert.equal(r.session, true);
+});
+
 test("amazon-cognito-identity-js's device keys are adopted once and then used", TEST_TIMEOUT, async () => {
   const username = `legacy-${Date.now()}@example.com`;
   const password = 'Legacy-Passw0rd!';

@@ -445,3 +445,57 @@ test('demo page (drop-in): "Sign in with the local IdP" signs in through the IdP
   await page.getByText('Not signed in.').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Hosted sign-in' }).isVisible(), true);
 });
+
+test('the oauth option is checked when the UserPool is made; outside a page there is nowhere to redirect (Node, coded errors)', async () => {
+  const { UserPool } = await import('../../pkg/index.js');
+  const base = { region: 'us-east-1', userPoolId: 'us-east-1_Abc', clientId: 'c' };
+  const oauth = { domain: 'auth.example.com', redirectSignIn: 'https://app.example.com/', scopes: ['openid'] };
+  const code = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
+  assert.equal(code(() => new UserPool({ ...base, oauth })), 'ok');
+  assert.equal(code(() => new UserPool({ ...base, oauth: { ...oauth, domain: 'http://cognito-fetch-local.auth.localhost:4567' } })), 'ok');
+  for (const [bad, want] of [
+    [{ domain: 'http://auth.example.com' }, 'InvalidOAuthConfig'],
+    [{ domain: 'auth.example.com/path' }, 'InvalidOAuthConfig'],
+    [{ redirectSignIn: 'http://app.example.com/' }, 'InvalidOAuthConfig'],
+    [{ redirectSignOut: ['https://ok.example.com/', 'http://127.0.0.1:1/'] }, 'InvalidOAuthConfig'],
+    [{ scopes: ['email'] }, 'InvalidOAuthConfig'],
+    [{ scopes: 'openid' }, 'InvalidArgument'],
+    [{ responseType: 'token' }, 'InvalidArgument'],
+    [{ redirectSignIn: [] }, 'InvalidArgument'],
+  ]) {
+    assert.equal(code(() => new UserPool({ ...base, oauth: { ...oauth, ...bad } })), want, JSON.stringify(bad));
+  }
+  const pool = new UserPool({ ...base, storage: 'memory', oauth });
+  for (const input of [{ provider: 'Amazon' }, { provider: '' }, { provider: { custom: '' } }, { provider: 42 }, { options: { prompt: 'maybe' } }]) {
+    const e = await pool.signInWithRedirect(input).then(() => undefined, (err) => err);
+    assert.equal(e?.code, 'InvalidArgument', JSON.stringify(input));
+  }
+  // A good request, but Node has no sessionStorage to keep it in.
+  assert.equal((await pool.signInWithRedirect({ provider: 'Google' }).catch((err) => err))?.code, 'StorageError');
+  const e = await pool.signOut({ redirect: true }).then(() => undefined, (err) => err);
+  assert.equal(e?.code, 'InvalidArgument');
+  assert.match(e.message, /browser page/);
+  const none = await new UserPool(base).signInWithPopup({}).then(() => undefined, (err) => err);
+  assert.equal(none?.code, 'InvalidArgument');
+  assert.match(none.message, /oauth option/);
+});
+
+test('SAML provider by name ({ custom: LocalSAML }): signed in through the SAML IdP, identities name it', TEST_TIMEOUT, async () => {
+  await register();
+  const h = env.state.hostedUi;
+  assert.ok(h.providers?.saml && h.samlIdp?.users?.length, 'the state has a SAML IdP');
+  const user = h.samlIdp.users[0];
+  const page = await openApp();
+  await page.evaluate((name) => { window.t.pool.signInWithRedirect({ provider: { custom: name }, customState: 'saml' }); }, h.providers.saml);
+  const idp = new URL(h.samlIdp.entityId).origin;
+  await page.waitForURL((u) => u.origin === idp, { timeout: 30_000 });
+  await page.fill('#login', user.login);
+  await page.fill('#password', user.password);
+  await page.click('#signin');
+  const r = await settled(page);
+  assert.deepEqual(r.redirect, { ok: { isSignedIn: true, nextStep: { signInStep: 'DONE' }, customState: 'saml' } });
+  assert.equal(r.href, appUrl());
+  const session = await page.evaluate(() => window.t.pool.getSession());
+  assert.equal(session.identities[0].providerName, h.providers.saml);
+  assert.equal(session.signInMethod, 'signInWithRedirect');
+});

@@ -1,4 +1,4 @@
-// Property-based fuzz of the public JS API (the built package, pkg/index.js, in Node) with fast-check: random
+// Property-based fuzz of the public JS API (the built package, pkg/node.js, the package's Node entry) with fast-check: random
 // arguments, options and service answers (fetch is replaced by a stub that answers with random statuses,
 // headers and bodies: hostile XML, JSON and text). Every call either returns or throws a coded `Error` whose
 // `name` is its `code` (a non-empty string): never a TypeError, RangeError or SyntaxError from inside the
@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-const api = await import('../../pkg/index.js');
+const api = await import('../../pkg/node.js');
 const SEED = 20261203;
 const realFetch = globalThis.fetch;
 after(() => {

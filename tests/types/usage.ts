@@ -12,7 +12,7 @@ import { S3 as NoS3 } from 'cognito-fetch/sigv4';
 import { signRequest as noSign } from 'cognito-fetch/user-pool';
 // @ts-expect-error nor an IdentityPool
 import { IdentityPool as NoIdentityPool } from 'cognito-fetch/user-pool';
-import type { AuthDevice, WebAuthnCredential, SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput } from 'cognito-fetch';
+import type { SignedRequest, SignRequestInput, AwsCredentials, CognitoFetchError, PasswordClaim, SignInOutput, AuthSession, AuthEventPayload, StorageErrorPayload, IdentityCredentials, DeveloperIdentity, ListObjectsOutput, UploadProgress, AttributeValue, NumberValue, TotpSetupDetails, MfaType, OAuthOptions, RedirectSignInOutput, AuthDevice, WebAuthnCredential } from 'cognito-fetch';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' };
 
@@ -82,6 +82,8 @@ async function userPool(): Promise<void> {
   await pool.updateMFAPreference({ totp: 'yes' });
   void [totp, attrs, mfa];
   await pool.signIn({ username: 'u', password: 'p', options: { deviceName: 'Kitchen tablet' } });
+  const deviceError: string | undefined = (await pool.signIn({ username: 'u', password: 'p' })).deviceError?.name;
+  void deviceError;
   await pool.rememberDevice();
   const devices: AuthDevice[] = await pool.fetchDevices();
   const remembered: string | undefined = devices[0]?.attributes['dev:device_remembered_status'];

@@ -29,7 +29,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from moto.cognitoidp.models import CognitoIdpUser
 
@@ -248,24 +248,30 @@ class Federation:
 
     def _federated_user(self, pool, name: str, kind: str, provider, claims: dict):
         subject, attributes = self._mapped(provider, claims)
-        username = f"{name}_{subject}"
-        user = pool._get_user(username)
-        if user is None:
-            # Cognito's "identities" attribute (a JSON string; the ID token carries it as an array).
-            # "issuer" is null for social and OIDC providers here (SAML providers would name theirs).
-            identities = [
-                {
-                    "dateCreated": str(int(time.time() * 1000)),
-                    "userId": subject,
-                    "providerName": name,
-                    "providerType": kind,
-                    "issuer": None,
-                    "primary": "true",
-                }
-            ]
-            user = CognitoIdpUser(pool.id, username, None, "EXTERNAL_PROVIDER", attributes + [{"Name": "identities", "Value": json.dumps(identities)}])
-            pool.users[username] = user
-        elif attributes:
-            # Mapped attributes are updated from the IdP at every sign-in.
-            user.update_attributes(attributes)
-        return user
+        # "issuer" is null for social and OIDC providers here (SAML providers name theirs).
+        return federated_user(pool, name, kind, subject, attributes, None)
+
+
+def federated_user(pool, name: str, kind: str, subject: str, attributes: list[dict], issuer: str | None):
+    """The user ``<ProviderName>_<subject>``: created at the first sign-in (``EXTERNAL_PROVIDER``,
+    no password, the mapped attributes and ``identities``), its mapped attributes updated later."""
+    username = f"{name}_{subject}"
+    user = pool._get_user(username)
+    if user is None:
+        # Cognito's "identities" attribute (a JSON string; the ID token carries it as an array).
+        identities = [
+            {
+                "dateCreated": str(int(time.time() * 1000)),
+                "userId": subject,
+                "providerName": name,
+                "providerType": kind,
+                "issuer": issuer,
+                "primary": "true",
+            }
+        ]
+        user = CognitoIdpUser(pool.id, username, None, "EXTERNAL_PROVIDER", attributes + [{"Name": "identities", "Value": json.dumps(identities)}])
+        pool.users[username] = user
+    elif attributes:
+        # Mapped attributes are updated from the IdP at every sign-in.
+        user.update_attributes(attributes)
+    return user

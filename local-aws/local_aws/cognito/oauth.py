@@ -10,7 +10,8 @@ told apart from the AWS APIs by the Host header (browsers resolve ``*.localhost`
 * ``GET/POST /oauth2/userInfo`` — https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html
 * ``POST /oauth2/revoke`` — https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html
 * ``GET /logout`` — https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
-* ``GET /oauth2/idpresponse`` — where federated IdPs send the user back (federation.py)
+* ``GET /oauth2/idpresponse`` — where OpenID providers send the user back (federation.py)
+* ``POST /saml2/idpresponse`` — where SAML providers post their response (saml.py)
 * ``GET /error`` — the page Cognito shows instead of redirecting to an unregistered URL
 
 and, on the API endpoint, ``GET /<userPoolId>/.well-known/openid-configuration`` (the issuer's discovery
@@ -169,6 +170,7 @@ class HostedUi:
         self.sessions: dict[str, HostedSession] = {}
         self.steps: dict[str, LoginStep] = {}
         self.federation = None  # federation.Federation, set by server.py once the IdP runs
+        self.saml = None  # saml.SamlFederation, set by server.py
 
     def set_endpoint(self, endpoint: str) -> None:
         self.endpoint = endpoint
@@ -229,19 +231,23 @@ class HostedUi:
         if path == "/oauth2/token":
             if method != "POST":
                 return page("405 Method Not Allowed", "Method not allowed", "", [("Allow", "POST")])
-            return self._with(self.token(environ, pool), cors)
+            return self._with(lambda: self.token(environ, pool), cors)
         if path == "/oauth2/userInfo" and method in ("GET", "POST"):
-            return self._with(self.user_info(environ, pool), cors)
+            return self._with(lambda: self.user_info(environ, pool), cors)
         if path == "/oauth2/revoke":
             if method != "POST":
                 return page("405 Method Not Allowed", "Method not allowed", "", [("Allow", "POST")])
-            return self._with(self.revoke(environ, pool), cors)
+            return self._with(lambda: self.revoke(environ, pool), cors)
         if path == "/logout" and method in ("GET", "HEAD"):
             return self.logout(environ, pool)
         if path == "/oauth2/idpresponse" and method in ("GET", "POST"):
             if self.federation is None:
                 return self.error_page("federation is not configured")
             return self.federation.idp_response(self, environ, pool, prefix)
+        if path == "/saml2/idpresponse" and method == "POST":
+            if self.saml is None:
+                return self.error_page("SAML federation is not configured")
+            return self.saml.idp_response(self, environ, pool)
         if path == "/error":
             params = dict(parse_qsl(environ.get("QUERY_STRING", "")))
             return self.error_page(params.get("error") or "An error was encountered")
@@ -271,8 +277,12 @@ class HostedUi:
         return headers
 
     @staticmethod
-    def _with(answer: Answer, extra: list[tuple[str, str]]) -> Answer:
-        status, headers, body = answer
+    def _with(endpoint: Callable[[], Answer], extra: list[tuple[str, str]]) -> Answer:
+        """The endpoint's answer with CORS headers, errors included."""
+        try:
+            status, headers, body = endpoint()
+        except Stop as stop:
+            status, headers, body = stop.answer
         return status, headers + extra, body
 
     # ------------------------------------------------------------------ request helpers
@@ -385,7 +395,9 @@ class HostedUi:
         challenge = params.get("code_challenge")
         method = params.get("code_challenge_method")
         if challenge is not None or method is not None:
-            # "code_challenge_method: ... The only supported value is S256" (authorization endpoint).
+            # PKCE defines S256 and plain; Cognito's authorization endpoint supports only S256
+            # (authorization endpoint, code_challenge_method; also AWS support on repost.aws:
+            # "S256 ... is the only method Cognito supports").
             if method != "S256" or not challenge or not re.fullmatch(r"[A-Za-z0-9_-]{43}", challenge):
                 raise back("invalid_request")
         provider = params.get("identity_provider")
@@ -400,6 +412,11 @@ class HostedUi:
         params = self._query(environ)
         auth = self.check_authorization(pool, params)
         if auth.provider is not None and auth.provider != "COGNITO":
+            idp = pool.identity_providers.get(auth.provider)
+            if idp is not None and idp.extended_config.get("ProviderType") == "SAML":
+                if self.saml is None:
+                    return self.error_page("SAML federation is not configured")
+                return self.saml.start(self, auth, prefix)
             if self.federation is None:
                 return self.error_page("federation is not configured")
             return self.federation.start(self, auth, prefix)
