@@ -2,7 +2,8 @@
 # npm test: set-up, then every test layer; any failure fails the run. Ends with each layer's counts and a total.
 #   native  cargo test: pure protocol logic + AWS's SigV4 suite and the S3/DynamoDB cases (../shared/conformance)
 #           + the boundary fuzz and the SRP arithmetic against num-bigint (--show-output prints their counts)
-#   lint    cargo clippy (unwrap/expect/panic/indexing denied in library code), native and wasm32
+#   lint    cargo clippy (unwrap/expect/panic/indexing denied in library code), native and wasm32 (each entry's
+#           release feature set: sigv4, user-pool, full)
 #   wasm    tests/web.rs in headless Chromium (cargo test with wasm-bindgen-test-runner as the wasm32 runner and
 #           ChromeDriver): the JS boundary as a page calls it
 #   fuzz    node --test + fast-check: the public JS API (the built package) with random arguments and hostile
@@ -61,7 +62,7 @@ layer() {
 }
 
 layer native cargo -- cargo test --quiet -- --show-output
-layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
+layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings && for f in sigv4 user-pool full; do cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features $f -- -D warnings || exit 1; done'
 layer build none -- env COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
 # What `wasm-pack test --headless --chrome --release -- --test web` did, without wasm-pack: cargo builds the test
 # wasm and hands it to wasm-bindgen-test-runner, which serves it and drives headless Chromium through ChromeDriver
