@@ -175,3 +175,31 @@ test('the exports map: each subpath with the main entry\'s node condition layout
   }
   for (const f of [DROPIN.sigv4, DROPIN.userPool, WASM.sigv4, WASM.userPool]) assert.equal(exports[`./${f}`], `./${f}`);
 });
+
+test('TypeScript resolves each subpath\'s types under node16 (import and require), bundler and node10', { timeout: 180_000 }, () => {
+  const usage = `import { signRequest, AwsClient } from 'cognito-fetch/sigv4';
+import { UserPool, SrpSession } from 'cognito-fetch/user-pool';
+import type { SignedRequest } from 'cognito-fetch/sigv4';
+import type { SignInOutput } from 'cognito-fetch/user-pool';
+const credentials = { accessKeyId: 'a', secretAccessKey: 's' };
+const signed: SignedRequest = signRequest({ method: 'GET', url: 'https://b.s3.amazonaws.com/k', credentials });
+const client = new AwsClient({ credentials });
+const pool = new UserPool({ region: 'eu-west-1', userPoolId: 'eu-west-1_abc', clientId: 'c' });
+// @ts-expect-error: the types are real (a number is not a url)
+signRequest({ method: 'GET', url: 1, credentials });
+export const used: [SignedRequest, AwsClient, UserPool, string, SignInOutput | undefined] = [signed, client, pool, new SrpSession().srpA, undefined];
+`;
+  for (const f of ['usage.cts', 'usage.mts', 'usage.ts']) writeFileSync(join(app, f), usage);
+  const tsc = (module, resolution, ...files) => {
+    const args = [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', 'false',
+      '--lib', 'es2022,dom', '--module', module, '--moduleResolution', resolution, '--traceResolution', ...files];
+    const out = execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8' });
+    return [...out.matchAll(/Module name 'cognito-fetch\/([\w-]+)' was successfully resolved to '([^']+)'/g)]
+      .map((m) => `${m[1]} ${m[2].slice(installed.length + 1)}`).sort();
+  };
+  // node16: a .cts file requires (index.d.cts, for node.cjs), a .mts file imports (index.d.ts, for node.js).
+  assert.deepEqual(tsc('node16', 'node16', 'usage.cts', 'usage.mts'),
+    ['sigv4 sigv4/index.d.cts', 'sigv4 sigv4/index.d.ts', 'user-pool user-pool/index.d.cts', 'user-pool user-pool/index.d.ts']);
+  assert.deepEqual(tsc('esnext', 'bundler', 'usage.ts'), ['sigv4 sigv4/index.d.ts', 'user-pool user-pool/index.d.ts']);
+  assert.deepEqual(tsc('commonjs', 'node10', 'usage.ts'), ['sigv4 sigv4/index.d.ts', 'user-pool user-pool/index.d.ts']);
+});
