@@ -45,8 +45,8 @@ test('require() from CommonJS resolves node.cjs and shares its instance with imp
   assert.equal(r.sameClasses, true, 'import and require give the same classes (one wasm instance)');
   // Bundlers would read node.js's `import m from './node.cjs'` as module.exports.default if this flag were set.
   assert.equal(r.esModuleFlag, false, 'module.exports of node.cjs is a plain object');
-  assert.deepEqual(r.names, ['AwsClient', 'DynamoDB', 'IdentityPool', 'S3', 'SrpSession', 'UserPool', 'marshall',
-    'numberValue', 'presignUrl', 'signRequest', 'unmarshall']);
+  assert.deepEqual(r.names, ['AwsClient', 'DynamoDB', 'IdentityPool', 'S3', 'SrpSession', 'UserPool', 'iotMqttUrl',
+    'iotMqttUrls', 'marshall', 'numberValue', 'presignUrl', 'signRequest', 'unmarshall']);
 });
 
 test('the exports map: browser builds get index.js, Node node.js / node.cjs, types for each', () => {
