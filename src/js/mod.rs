@@ -15,7 +15,7 @@
 //! exactly, and a service's answer cannot shift the fields after it.
 //!
 //! The steps compile on every target, so `cargo test` runs them natively (`tests/boundary.rs` fuzzes them);
-//! the wasm's exports over linear memory (`_alloc`, `_step`, `_sign` ...) are [`exports`], wasm32 only, with
+//! the wasm's exports over linear memory (`_alloc`, `_step`, `_sign` ...) are `exports`, wasm32 only, with
 //! `pkg-config/wasm.js` as their JS side.
 //!
 //! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`dynamodb`] (attribute values), and [`wire`]:
