@@ -12,7 +12,7 @@ export async function start(url, hint = '') {
   }
   try {
     initSync({
-      module: /^application\/wasm\b/.test(response.headers.get('content-type') ?? '')
+      module: /^application\/wasm\b/.test(response.headers.get('content-type')) // (no header: "null")
         ? await WebAssembly.compileStreaming(response)
         : await WebAssembly.compile(await response.arrayBuffer()),
     });

@@ -34,8 +34,9 @@ if (missing.length > 0) {
 }
 const exportsOf = (f) => [...read(f).matchAll(/^export \{ ([^}]+) \}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
 const exports = exportsOf('pkg-config/index.js');
-if (exportsOf('pkg-config/node.js').join() !== exports.join()) {
-  throw new Error(`pkg-config/node.js exports ${exportsOf('pkg-config/node.js').join(', ')}, index.js ${exports.join(', ')}: they must agree`);
+const nodeExports = [...(read('pkg-config/node.cjs').match(/^module\.exports = \{([^}]*)\}/m)?.[1] ?? '').matchAll(/\w+/g)].map((m) => m[0]);
+if (nodeExports.join() !== exports.join()) {
+  throw new Error(`pkg-config/node.cjs exports ${nodeExports.join(', ')}, index.js ${exports.join(', ')}: they must agree`);
 }
 const types = [...read('pkg-config/types.d.ts').matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]).sort();
 // The drop-in lists the same public names (its `real` object): a name added to index.js alone would be missing there.
@@ -48,10 +49,10 @@ copyFileSync(at('pkg-config/index.d.ts'), at('pkg/index.d.ts'));
 
 // The JS layer (AwsClient, S3, DynamoDB, IdentityPool over the wasm's synchronous steps) and its types: every
 // other .js and .d.ts of pkg-config/ (the .js are bundled below; the .d.ts stay beside index.d.ts).
-const layer = readdirSync(at('pkg-config/')).filter((f) => /\.(js|d\.ts)$/.test(f) && !/^(index|dropin|node)\./.test(f));
+const layer = readdirSync(at('pkg-config/')).filter((f) => /\.(js|d\.ts)$/.test(f) && !/^(index|dropin)\./.test(f));
 for (const f of layer) copyFileSync(at(`pkg-config/${f}`), at(`pkg/${f}`));
 copyFileSync(at('pkg-config/dropin.js'), at('pkg/dropin-entry.js'));
-copyFileSync(at('pkg-config/node.js'), at('pkg/node-entry.js'));
+copyFileSync(at('pkg-config/node.cjs'), at('pkg/node-entry.cjs'));
 // The types for `require` (TypeScript, node16/nodenext resolution of a CommonJS file): each .d.ts again as .d.cts,
 // its relative imports pointing at the .d.cts beside it.
 const declarations = readdirSync(at('pkg/')).filter((f) => f.endsWith('.d.ts'));
@@ -91,11 +92,14 @@ const bundle = async (entry, format, platform = 'neutral') => {
 };
 writeFileSync(at('pkg/index.js'), await bundle('pkg/index.js', 'esm'));
 writeFileSync(at('pkg/cognito-fetch.js'), await bundle('pkg/dropin-entry.js', 'iife'));
-writeFileSync(at('pkg/node.cjs'), await bundle('pkg/node-entry.js', 'cjs', 'node'));
-// `import` under the node condition: node.cjs's exports (Node gives a CommonJS module.exports as the default
-// export), so an app that both imports and requires the package has one wasm instance and one set of classes.
+const nodeBundle = await bundle('pkg/node-entry.cjs', 'cjs', 'node');
+// Checked, because bundlers read `import m from './node.cjs'` as `module.exports.default` when that flag is set.
+if (/__esModule/.test(nodeBundle.slice(nodeBundle.lastIndexOf('module.exports')))) throw new Error('pkg/node.cjs marks its exports __esModule');
+writeFileSync(at('pkg/node.cjs'), nodeBundle);
+// `import` under the node condition: node.cjs's exports (a CommonJS module.exports is the default export), so an
+// app that both imports and requires the package has one wasm instance and one set of classes.
 writeFileSync(at('pkg/node.js'), `import m from './node.cjs';\nexport const { ${exports.join(', ')} } = m;\n`);
-for (const f of ['dropin-entry.js', 'node-entry.js', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
+for (const f of ['dropin-entry.js', 'node-entry.cjs', ...layer.filter((f) => !f.endsWith('.d.ts'))]) rmSync(at(`pkg/${f}`));
 copyFileSync(at('README.md'), at('pkg/README.md'));
 checkPackContents();
 console.error(`[build] pkg/: exports ${exports.join(', ')}; types ${types.join(', ')}`);

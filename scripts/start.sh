@@ -8,8 +8,8 @@ LOCAL_AWS_PORT=${LOCAL_AWS_PORT:-4566}
 STATE=local-aws/state.json
 say() { printf '\033[1m[start]\033[0m %s\n' "$*" >&2; }
 
-bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/setup.sh # building and serving only: `npm test` installs the test tools
+COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
 
 rm -f "$STATE"
 say "starting local-aws on 127.0.0.1:$LOCAL_AWS_PORT"

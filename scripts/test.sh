@@ -2,7 +2,8 @@
 # npm test: set-up, then every test layer; any failure fails the run. Ends with each layer's counts and a total.
 #   native  cargo test: pure protocol logic + AWS's SigV4 suite and the S3/DynamoDB cases (../shared/conformance)
 #   lint    cargo clippy (unwrap/expect/panic/indexing denied in library code), native and wasm32
-#   wasm    wasm-pack test in headless Chromium: the JS boundary as a page calls it
+#   wasm    tests/web.rs in headless Chromium (cargo test with wasm-bindgen-test-runner as the wasm32 runner and
+#           ChromeDriver): the JS boundary as a page calls it
 #   types   tsc --strict over a typed usage file against the built package's .d.ts
 #   local   pytest of local-aws (our strict stand-in for AWS)
 #   e2e     node --test + playwright-core: pages on 127.0.0.1 using the built package against local-aws
@@ -19,7 +20,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 OUT=.test-output
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-bash scripts/setup.sh || { echo "set-up failed"; exit 1; }
+bash scripts/setup.sh --test || { echo "set-up failed"; exit 1; }
 
 declare -a SUMMARY=()
 TOTAL_PASS=0
@@ -59,7 +60,11 @@ layer() {
 layer native cargo -- cargo test --quiet
 layer lint none -- bash -c 'cargo clippy --quiet --lib -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings && cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 layer build none -- env COGNITO_FETCH_SKIP_SETUP=1 bash scripts/build.sh
-layer wasm cargo -- wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release -- --test web
+# What `wasm-pack test --headless --chrome --release -- --test web` did, without wasm-pack: cargo builds the test
+# wasm and hands it to wasm-bindgen-test-runner, which serves it and drives headless Chromium through ChromeDriver
+# (capabilities from webdriver.json: --no-sandbox, --headless ...).
+layer wasm cargo -- env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --release --target wasm32-unknown-unknown --test web
 layer types none -- node_modules/.bin/tsc -p tests/types/tsconfig.json
 layer local pytest -- local-aws/.venv/bin/python -m pytest -q local-aws/tests
 layer e2e node -- node --test --test-concurrency=1 tests/e2e/

@@ -17,6 +17,7 @@ import sys
 import threading
 import traceback
 import uuid
+from dataclasses import replace
 from email.utils import formatdate
 from typing import Callable, Iterable
 from urllib.parse import unquote
@@ -193,18 +194,25 @@ class LocalAws:
         body = read_body(environ)
         raw_path, raw_query = raw_path_and_query(environ)
         headers = request_headers(environ)
+        # Virtual-hosted S3 (Host: <bucket>.s3.localhost:<port>): the signature is checked against the request as
+        # sent (that Host, the path without the bucket), everything after it sees the path-style request
+        # /<bucket>/<key> that the rest of local-aws and moto know.
+        vhost_bucket = routing.virtual_host_bucket(headers.get("host"))
+        path_style = f"/{vhost_bucket}{environ.get('PATH_INFO', '/')}" if vhost_bucket else environ.get("PATH_INFO", "/")
         service = routing.S3
         respond = None  # the authorizer's filter for moto's answer, if any
         try:
             route = routing.route(method, environ.get("PATH_INFO", "/"), raw_query, headers, body)
             service = route.service
             service_name = service.name
-            fault = self.faults.take(service.name, method, environ.get("PATH_INFO", "/"), headers.get("x-amz-target"))
+            fault = self.faults.take(service.name, method, path_style, headers.get("x-amz-target"))
             if fault is not None:  # injected (/__local/faults): a real front door fails before checking signatures
                 return self._fault(fault, service, method, finish)
             if route.signature_required:
                 request = IncomingRequest(method, raw_path, raw_query, headers, body)
                 credential = self.verifier.verify(request, service.name)
+                if vhost_bucket:
+                    request = replace(request, raw_path=f"/{vhost_bucket}{raw_path}")
                 # The IAM policy of role credentials (authorize.py), before moto sees the request.
                 respond = self.authorizer.authorize(service.name, route.operation, request, credential)
         except AuthError as failure:
@@ -238,6 +246,13 @@ class LocalAws:
                 )
                 return [payload]
 
+        if vhost_bucket:
+            # moto is handed the path-style request on our own address.
+            environ["PATH_INFO"] = path_style
+            for name in ("RAW_URI", "REQUEST_URI"):
+                if environ.get(name, "").startswith("/"):
+                    environ[name] = f"/{vhost_bucket}{environ[name]}"
+            environ["HTTP_HOST"] = f"127.0.0.1:{environ.get('SERVER_PORT', '80')}"
         if service is not routing.S3:
             # moto reads the region of JSON/query services from the host name; S3 stays
             # path-style on our own host.

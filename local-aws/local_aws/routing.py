@@ -2,6 +2,9 @@
 
 Real AWS tells services apart by host name; here everything shares one port, so:
 
+* Host ``<bucket>.s3.localhost[:port]``                    -> S3, virtual-hosted (the bucket from the host name,
+  as S3's default addressing puts it: https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html;
+  browsers resolve every ``*.localhost`` name to loopback, RFC 6761 section 6.3)
 * ``X-Amz-Target: DynamoDB_20120810.*``                  -> dynamodb
 * ``X-Amz-Target: AWSCognitoIdentityProviderService.*``  -> cognito-idp
 * ``X-Amz-Target: AWSCognitoIdentityService.*``          -> cognito-identity
@@ -63,6 +66,18 @@ class Route:
     signature_required: bool
 
 
+# A bucket name as a DNS name (S3's bucket naming rules: 3-63 characters, lowercase letters, digits, dots and
+# hyphens, starting and ending with a letter or digit), then ``.s3.localhost`` and an optional port.
+_VIRTUAL_HOST = re.compile(r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3\.localhost(?::\d{1,5})?$")
+
+
+def virtual_host_bucket(host: str | None) -> str | None:
+    """The bucket of a virtual-hosted S3 request (``Host: <bucket>.s3.localhost[:port]``), else None.
+    The Host header is compared as sent, lower-case: the client signed it so."""
+    match = _VIRTUAL_HOST.match(host or "")
+    return match.group(1) if match else None
+
+
 @functools.lru_cache(maxsize=None)
 def unsigned_operations(service_name: str) -> frozenset[str]:
     """Operations that the service model marks ``authtype: none`` / ``smithy.api#noAuth``."""
@@ -76,6 +91,9 @@ def unsigned_operations(service_name: str) -> frozenset[str]:
 
 def route(method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Route:
     """``path`` is the decoded path, ``query`` the raw query string, ``headers`` lower-cased."""
+    if virtual_host_bucket(headers.get("host")) is not None:
+        # A bucket's own host name answers S3 only, whatever the request carries (as on AWS).
+        return Route(S3, None, True)
     target = headers.get("x-amz-target")
     if target:
         prefix, _, operation = target.partition(".")

@@ -38,11 +38,13 @@ test('require() from CommonJS resolves node.cjs and shares its instance with imp
     const { signRequest } = lib;
     import('cognito-fetch').then((esm) => console.log(JSON.stringify({
       resolved: require.resolve('cognito-fetch'), auth: ${SIGN}, sameClasses: esm.S3 === lib.S3 && esm.UserPool === lib.UserPool,
-      names: Object.keys(lib).sort(),
+      names: Object.keys(lib).sort(), esModuleFlag: '__esModule' in lib,
     })));`);
   assert.equal(r.resolved, join(installed, 'node.cjs'));
   assert.match(r.auth, /Signature=[0-9a-f]{64}$/);
   assert.equal(r.sameClasses, true, 'import and require give the same classes (one wasm instance)');
+  // Bundlers would read node.js's `import m from './node.cjs'` as module.exports.default if this flag were set.
+  assert.equal(r.esModuleFlag, false, 'module.exports of node.cjs is a plain object');
   assert.deepEqual(r.names, ['AwsClient', 'DynamoDB', 'IdentityPool', 'S3', 'SrpSession', 'UserPool', 'marshall',
     'numberValue', 'presignUrl', 'signRequest', 'unmarshall']);
 });
@@ -58,4 +60,26 @@ test('the exports map: browser builds get index.js, Node node.js / node.cjs, typ
     default: './index.js',
   });
   assert.ok(!readFileSync(join(ROOT, 'pkg/index.js'), 'utf8').includes('node:'), 'the browser entry imports no node: module');
+});
+
+test('TypeScript resolves the types under node16 (import and require), bundler and node10', { timeout: 180_000 }, () => {
+  const usage = `import { signRequest, S3, UserPool } from 'cognito-fetch';
+import type { SignedRequest, CognitoFetchError } from 'cognito-fetch';
+const signed: SignedRequest = signRequest({ method: 'GET', url: 'https://b.s3.amazonaws.com/k', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+const s3: S3 = new S3({ bucket: 'b', region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+// @ts-expect-error: the types are real (a number is not a url)
+signRequest({ method: 'GET', url: 1, credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+export const used: [SignedRequest, S3, typeof UserPool, CognitoFetchError | undefined] = [signed, s3, UserPool, undefined];
+`;
+  for (const f of ['usage.cts', 'usage.mts', 'usage.ts']) writeFileSync(join(app, f), usage);
+  const tsc = (module, resolution, ...files) => {
+    const args = [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', 'false',
+      '--lib', 'es2022,dom', '--module', module, '--moduleResolution', resolution, '--traceResolution', ...files];
+    const out = execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8' });
+    return [...out.matchAll(/Module name 'cognito-fetch' was successfully resolved to '([^']+)'/g)].map((m) => m[1].slice(installed.length + 1));
+  };
+  // node16: a .cts file requires (index.d.cts, for node.cjs), a .mts file imports (index.d.ts, for node.js).
+  assert.deepEqual(tsc('node16', 'node16', 'usage.cts', 'usage.mts').sort(), ['index.d.cts', 'index.d.ts']);
+  assert.deepEqual(tsc('esnext', 'bundler', 'usage.ts'), ['index.d.ts']);
+  assert.deepEqual(tsc('commonjs', 'node10', 'usage.ts'), ['index.d.ts']);
 });
