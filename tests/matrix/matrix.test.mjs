@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
 import { launchBrowser } from '../e2e/harness.mjs';
 import {
-  MATRIX, WORK, MODULES, NODE22, s3DocCase, run, runOk, tool, tail, assertNoPackageWarning, packageWarnings, installPackedPackage,
+  MATRIX, MODULES, NODE22, s3DocCase, run, runOk, tool, tail, assertNoPackageWarning, packageWarnings, installPackedPackage,
   freshDir, copyFixture, freePort, startServer, signInPage, table,
 } from './lib.mjs';
 
@@ -93,7 +93,7 @@ test('webpack 5: production build, no configuration beyond entry and output', T,
 test('Parcel 2: parcel build', T, () => results.time('Parcel 2', async () => {
   const out = freshDir('parcel');
   const r = await runOk(...tool('parcel/lib/bin.js', ['build', join(FIXTURES, 'page/index.html'), '--dist-dir', out,
-    '--cache-dir', join(WORK, 'parcel-cache'), '--no-autoinstall', '--no-source-maps', '--public-url', './']));
+    '--cache-dir', freshDir('parcel-cache'), '--no-autoinstall', '--no-source-maps', '--public-url', './']));
   assertNoPackageWarning(r.out, 'parcel build');
   checkBrowserOutput(out);
   await signServed(out);
