@@ -148,10 +148,11 @@ export async function text(response) {
  * Node or a sandboxed frame), `'memory'`, or a custom `{ getItem, setItem, removeItem }` (sync or async).
  * Every failure is a `StorageError`; values read are strings or null.
  *
- * `save` / `erase` never fail (they resolve to whether the storage took the write): when it refuses one (quota exceeded, Safari's private mode, a custom
- * storage that throws), the value is kept in memory for this page (what `get` reads from then on) and
- * `onError` gets `{ error: { name, code, message }, operation, key }`, no value; what the storage already held
- * is left as it was. `set` / `remove` throw instead (for values a later page must find).
+ * `save` / `erase` never fail (they resolve to whether the storage took the write): when the storage refuses one
+ * (quota exceeded, Safari's private mode, a custom storage that throws), the value is kept in memory for this
+ * page (what `get` reads from then on) and `onError` gets `{ error: { name, code, message }, operation, key }`,
+ * no value; what the storage already held is left as it was. `set` / `remove` throw instead (for values a later
+ * page must find).
  */
 export function storageOf(option, onError = () => {}) {
   const web = (name) => {

@@ -1,4 +1,7 @@
-//! A minimal JSON writer for the request bodies and the stored session record (RFC 8259 string escaping).
+//! A minimal JSON writer for the request bodies and the stored session record (RFC 8259 string escaping: `"`,
+//! `\\` and every control character below U+0020 escaped; U+007F, U+2028 and U+2029 are valid in JSON as they are).
+//! A Rust `str` holds no lone surrogate, so none can be written: the boundary turned any into U+FFFD on the way in
+//! (`crate::js::Fields`). `tests/boundary.rs` reads what this writes back with serde_json.
 //! Parsing is left to the browser's `JSON.parse` in the boundary: it is already there and costs nothing.
 
 #[allow(unused_imports)]

@@ -240,3 +240,16 @@ fn random_listings_500_read_back_exactly() {
 fn fuzz_every_step_with_1000_random_inputs() {
     assert_eq!(fuzz::every_step(1000, 0x5eed_0001), 1000 * (fuzz::steps().len() + 1));
 }
+
+mod srp_arith;
+
+/// SRP's Montgomery arithmetic through the wasm32 build's SIMD `dot`, against num-bigint (as
+/// `tests/srp_bigint.rs` checks the portable one natively).
+#[wasm_bindgen_test]
+fn srp_simd_arithmetic_agrees_with_num_bigint_on_5000_inputs() {
+    let mut r = srp_arith::Rng::new(0x51_3d);
+    let n = srp_arith::group_n();
+    let checks = srp_arith::arithmetic(&n, &mut r, 300, true) + srp_arith::arithmetic(&srp_arith::random_modulus(&mut r), &mut r, 100, false);
+    assert!(checks >= 5000, "{checks}");
+    assert!(srp_arith::exponentiation(&n, &mut r, 20) >= 40);
+}

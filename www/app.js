@@ -443,6 +443,10 @@
     s3 = new CognitoFetch.S3({ region: state.region, bucket: state.bucket, credentials: identity, endpoint: state.endpoint });
     ddb = new CognitoFetch.DynamoDB({ region: state.region, credentials: identity, endpoint });
     pool.on('signedOut', showSignedOut);
+    // Storage full or refused (Safari's private mode): still signed in on this page, but not after a reload.
+    const storageRefused = () => setStatus('This browser refused to store the session: you stay signed in on this page only.');
+    pool.on('storageError', storageRefused);
+    identity.on('storageError', storageRefused);
 
     if (back) {
       await showSignedIn();

@@ -15,7 +15,7 @@
 //! exactly, and a service's answer cannot shift the fields after it.
 //!
 //! The steps compile on every target, so `cargo test` runs them natively (`tests/boundary.rs` fuzzes them);
-//! the wasm's exports over linear memory (`_alloc`, `_step`, `_sign` ...) are [`exports`], wasm32 only, with
+//! the wasm's exports over linear memory (`_alloc`, `_step`, `_sign` ...) are `exports`, wasm32 only, with
 //! `pkg-config/wasm.js` as their JS side.
 //!
 //! One file per protocol: [`sigv4`] (signing), [`srp`] (SRP), [`oauth`] (hosted UI / federation), [`dynamodb`]
@@ -282,25 +282,24 @@ fn split_field(t: &str) -> Option<(&str, &str)> {
         return None;
     }
     let units = usize::try_from(crate::parse_int(digits, 10)?).ok()?;
-    // The byte where `units` UTF-16 code units end (a boundary between characters, or not framed).
+    // The byte where `units` UTF-16 code units end, counted on the UTF-8 bytes (a character starts at each byte
+    // that is not a continuation byte, and one of four bytes is two units): a boundary between characters, or
+    // the text is not framed.
     let mut counted = 0;
-    let mut end = rest.len();
-    for (i, c) in rest.char_indices() {
-        if counted >= units {
-            end = i;
-            break;
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        if b & 0xc0 != 0x80 {
+            if counted == units {
+                return rest.split_at_checked(i);
+            }
+            counted += if b >= 0xf0 { 2 } else { 1 };
         }
-        counted += c.len_utf16();
     }
-    if counted != units {
-        return None;
-    }
-    rest.split_at_checked(end)
+    (counted == units).then_some((rest, ""))
 }
 
-/// The length of `s` in UTF-16 code units (JS's `length`).
+/// The length of `s` in UTF-16 code units (JS's `length`), counted as [`split_field`] counts.
 fn units(s: &str) -> usize {
-    s.chars().map(char::len_utf16).sum()
+    s.bytes().map(|b| usize::from(b & 0xc0 != 0x80) + usize::from(b >= 0xf0)).sum()
 }
 
 /// Appends `field`, framed, to `out`.

@@ -13,7 +13,7 @@ let pool;
 
 /** One signed admin call to local-aws's Cognito (SigV4 by this package, from Node). */
 async function admin(op, body) {
-  const { signRequest } = await import(`${ROOT}/pkg/index.js`);
+  const { signRequest } = await import(`${ROOT}/pkg/node.js`);
   const s = env.state;
   const req = signRequest({
     method: 'POST', url: `${s.endpoint}/`, region: s.region, service: 'cognito-idp', credentials: s.credentials,

@@ -135,7 +135,7 @@ const registered = new Map();
  *  sent again as DescribeUserPoolClient gives them). */
 function register(clientId = env.state.hostedUi?.clientId) {
   if (!registered.has(clientId)) registered.set(clientId, (async () => {
-    const { AwsClient } = await import('../../pkg/index.js');
+    const { AwsClient } = await import('../../pkg/node.js');
     const s = env.state;
     const h = s.hostedUi;
     assert.ok(h?.domain, 'local-aws has a hosted UI (state.hostedUi)');
@@ -447,7 +447,7 @@ test('demo page (drop-in): "Sign in with the local IdP" signs in through the IdP
 });
 
 test('the oauth option is checked when the UserPool is made; outside a page there is nowhere to redirect (Node, coded errors)', async () => {
-  const { UserPool } = await import('../../pkg/index.js');
+  const { UserPool } = await import('../../pkg/node.js');
   const base = { region: 'us-east-1', userPoolId: 'us-east-1_Abc', clientId: 'c' };
   const oauth = { domain: 'auth.example.com', redirectSignIn: 'https://app.example.com/', scopes: ['openid'] };
   const code = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };

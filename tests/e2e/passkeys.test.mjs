@@ -15,7 +15,7 @@ const env = e2e();
 let pool;
 
 async function admin(op, body) {
-  const { signRequest } = await import(`${ROOT}/pkg/index.js`);
+  const { signRequest } = await import(`${ROOT}/pkg/node.js`);
   const s = env.state;
   const text = JSON.stringify(body);
   const req = signRequest({

@@ -171,9 +171,17 @@ test('constructors: 1000 random options construct or throw coded errors', async 
 
 test('SrpSession.passwordClaim: 200 random challenges return or throw coded errors', async () => {
   const srp = new api.SrpSession();
-  const hex = fc.oneof(fc.constantFrom('0', '1', 'ff'.repeat(384), '00'), fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')), text);
-  const challenge = fc.record({ userPoolId: fc.oneof(fc.constant('us-east-1_abc'), text), password: text, userIdForSrp: text, srpB: hex, salt: hex, secretBlock: text, timestamp: text, username: text }, { requiredKeys: [] });
-  await check(200, (counted) => fc.property(fc.oneof(challenge, anyValue), counted((c) => sync('passwordClaim', () => srp.passwordClaim(c)))));
+  const hex = fc.oneof(fc.constantFrom('0', '1', 'ff'.repeat(384), '00', 'ab'), fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')), text);
+  const params = fc.record({ USER_ID_FOR_SRP: fc.oneof(fc.constant('user'), text), SRP_B: hex, SALT: hex, SECRET_BLOCK: fc.oneof(fc.constant('c2VjcmV0'), fc.base64String({ maxLength: 24 }), text), USERNAME: fc.oneof(text, anyValue) }, { requiredKeys: ['USER_ID_FOR_SRP', 'SRP_B', 'SALT', 'SECRET_BLOCK'] });
+  const challenge = fc.record({ userPoolId: fc.oneof(fc.constant('us-east-1_abc'), text), password: fc.oneof(fc.constant('Passw0rd!'), text), challengeParameters: fc.oneof({ weight: 4, arbitrary: params }, { weight: 1, arbitrary: anyValue }), timestamp: fc.oneof(fc.constant('Tue Feb 1 03:04:05 UTC 2000'), text) }, { requiredKeys: ['userPoolId', 'password', 'challengeParameters'] });
+  let claims = 0;
+  await check(200, (counted) => fc.property(fc.oneof({ weight: 4, arbitrary: challenge }, { weight: 1, arbitrary: anyValue }), counted((c) => sync('passwordClaim', () => {
+    const r = srp.passwordClaim(c);
+    assert.match(r.PASSWORD_CLAIM_SIGNATURE, /^[A-Za-z0-9+/]{43}=$/);
+    claims++;
+  }))));
+  console.log(`fuzz: ${claims} of them answered with a signature`);
+  assert.ok(claims > 0, 'some random challenges reach the arithmetic');
 });
 
 test('S3 with hostile answers: 400 random calls resolve or reject with coded errors', async () => {

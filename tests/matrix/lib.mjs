@@ -68,16 +68,19 @@ export const tool = (path, args) => [process.execPath, [join(MODULES, path), ...
 
 /**
  * The warnings in a tool's output that are about the package: each line saying "warn" (any case) or "⚠", with
- * the 12 lines after it (a bundler names the file on a later line), kept when that block names the package's
+ * up to 12 lines after it (a bundler names the file on a later line) but not the next warning, kept when that block names the package's
  * files (node_modules/cognito-fetch, cognito_fetch_bg, a .wasm) or the module name in quotes: not a mere path
  * containing "cognito-fetch", which a clone's folder may. Returns the blocks (empty: no warning about the package).
  */
 export function packageWarnings(out) {
   const lines = out.split('\n');
   const found = [];
+  const isWarning = (line) => /warn|⚠/i.test(line);
   for (let i = 0; i < lines.length; i++) {
-    if (!/warn|⚠/i.test(lines[i])) continue;
-    const block = lines.slice(i, i + 13).join('\n');
+    if (!isWarning(lines[i])) continue;
+    let end = i + 1;
+    while (end < lines.length && end < i + 13 && !isWarning(lines[end])) end++; // up to the next warning
+    const block = lines.slice(i, end).join('\n');
     if (/node_modules[\\/]cognito-fetch|cognito_fetch_bg|['"`]cognito-fetch['"`]|\.wasm\b/i.test(block)) found.push(block);
   }
   return found;
@@ -218,7 +221,8 @@ export function table(title) {
       const started = Date.now();
       try {
         const note = await fn();
-        rows.push({ name, result: 'pass', ms: Date.now() - started, note: note ?? '' });
+        if (note?.known) rows.push({ name, result: 'KNOWN', ms: Date.now() - started, note: note.known });
+        else rows.push({ name, result: 'pass', ms: Date.now() - started, note: note ?? '' });
       } catch (e) {
         rows.push({ name, result: 'FAIL', ms: Date.now() - started, note: String(e.message).split('\n')[0].slice(0, 110) });
         throw e;
