@@ -1,6 +1,6 @@
 // npm run bench: cognito-fetch against the incumbents, side by side in one headless-Chromium run.
 //
-//   node scripts/bench.mjs            full run (~1 min): tables, then `ratio …` / `init delta …` lines
+//   node scripts/bench.mjs            full run (~2 min): tables, then `ratio …` / `init delta …` lines
 //   node scripts/bench.mjs --quick    smoke test (a few iterations): the same checks, rough numbers
 //   node scripts/bench.mjs --json     one JSON object on stdout instead of the tables
 //
