@@ -47,8 +47,8 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 echo
-echo "cognito-fetch demo: http://127.0.0.1:$PORT/www/"
+echo "cognito-fetch demo: http://localhost:$PORT/www/"
+echo "(served on 127.0.0.1; open it as localhost: the hosted sign-in may only return to http://localhost, as at AWS)"
 echo "(local-aws: http://127.0.0.1:$LOCAL_AWS_PORT — press Ctrl-C to stop both)"
-echo "(managed login returns to http://localhost:$PORT/www/)"
 echo
 wait "$SERVE_PID"
