@@ -51,7 +51,9 @@ const QUICK = argv.includes('--quick');
 const JSON_OUT = argv.includes('--json');
 
 // Targets (information only: a benchmark on a shared 2-core machine is not a test).
-const TARGET = { sigv4Ratio: 20, srpRatio: 20, initDeltaMs: 5 };
+// The product's speed targets: SRP at most 8 ms per login in Chromium, and the signing entry ready at most 5 ms after
+// aws4fetch. Signing-speed ratios are printed for information (no target).
+const TARGET = { srpMs: 8, initDeltaMs: 5 };
 
 const PLAN = QUICK
   ? { sigv4: { warmupMs: 30, batchMs: 2, samples: 5 }, srp: { warmupMs: 50, batchMs: 5, samples: 3 }, coldSamples: 3, watchdogMs: 120_000 }
@@ -392,10 +394,9 @@ function report(res) {
   for (const w of res.warnings) log(`warning: ${w}`);
   if (res.warnings.length) log('');
 
-  for (const [k, v] of Object.entries(res.ratios)) {
-    const target = k.startsWith('srp') ? TARGET.srpRatio : TARGET.sigv4Ratio;
-    log(`ratio ${k}: ${fmtX(v)}  (target ≥ ${target}x: ${met(v >= target)})`);
-  }
+  for (const [k, v] of Object.entries(res.ratios)) log(`ratio ${k}: ${fmtX(v)}`);
+  const srpMs = res.srp?.ours?.medianMs;
+  if (srpMs != null) log(`srp per login: ${fmtMs(srpMs)} ms median  (target ≤ ${TARGET.srpMs} ms: ${met(srpMs <= TARGET.srpMs)})`);
   if (res.ratios['srp vs amazon-cognito-identity-js'] == null) log('ratio srp vs amazon-cognito-identity-js: n/a (SrpSession not in pkg/)');
   for (const [k, d] of Object.entries(res.initDeltaMs)) {
     const target = k === 'sigv4 vs aws4fetch' ? `  (target ≤ +${TARGET.initDeltaMs} ms: ${met(d <= TARGET.initDeltaMs)})` : '';
