@@ -1,4 +1,4 @@
-//! The wasm's steps in headless Chromium (`wasm-pack test --headless --chrome`): the boundary's convention
+//! The wasm's steps in headless Chromium (`cargo test --target wasm32-unknown-unknown --test web` with wasm-bindgen-test-runner, see scripts/test.sh): the boundary's convention
 //! (`_step(op, fields, text)` and `_sign(fields, body)`: framed fields in (`cognito_fetch::js::join`), one
 //! marked string out: `=` and the answer, or `!` and the framed code, message, retryable) as the wasm32 build
 //! runs it, with the same fuzz as the native `tests/boundary.rs` (`fuzz/mod.rs`). The public API over these steps (pkg-config/*.js) is tested in tests/e2e. The expected signature is

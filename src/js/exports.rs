@@ -3,7 +3,7 @@
 //! back unused); the answer stays in one slot ([`give`]) until the next step, and JS reads it at the pointer
 //! returned, with the length stored at [`_answer_len`]'s address (no `i64`, which JS would read as a slower
 //! BigInt). Strings only cross, so wasm-bindgen's generated glue and externref table (0.9 KiB gzip more) are not
-//! needed; it stays the test harness (`wasm-pack test`, `tests/web.rs`).
+//! needed; it stays the test harness (`tests/web.rs`, run by `wasm-bindgen-test-runner`: scripts/test.sh).
 //!
 //! The statics here assume one thread: `super` refuses to compile with the atomics feature.
 
