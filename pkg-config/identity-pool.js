@@ -9,7 +9,7 @@
 // the wasm's `ip*` / `sts*` steps.
 import {
   fail, invalid, isObject, optString, optBool, nonEmpty, required, pairsOf, parseObject, nowSecs, send, text, serverDate, storageOf,
-  jsonCall, claims, step, stepFields,
+  jsonCall, claims, step, stepFields, emit,
 } from './io.js';
 
 const RECORD_VERSION = 1;
@@ -298,13 +298,7 @@ export class IdentityPool {
   }
 
   #emit(event, payload) {
-    for (const [e, f] of this.#listeners.slice()) {
-      if (e !== event) continue;
-      // A listener that throws must not break the library: its error is dropped.
-      try {
-        f.call(null, payload);
-      } catch {}
-    }
+    emit(this.#listeners, event, payload);
   }
 
   /** Listens to `storageError`: the storage refused a write (quota, private mode, a custom storage that

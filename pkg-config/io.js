@@ -5,6 +5,16 @@ import { _step } from './wasm.js';
 /** A coded error, the shape of every error this library throws. */
 export const fail = (code, message, retryable = false) => Object.assign(new Error(message), { name: code, code, retryable });
 export const invalid = (message) => fail('InvalidArgument', message);
+/** Calls the listeners (`[event, listener]` pairs) of `event` with `payload`. A listener that throws must not break
+ *  the library: its error is dropped. */
+export function emit(listeners, event, payload) {
+  for (const [e, f] of listeners.slice()) {
+    if (e !== event) continue;
+    try {
+      f.call(null, payload);
+    } catch {}
+  }
+}
 
 // The wasm's steps (src/js/mod.rs) take framed fields and a long text, and answer with one marked string. The
 // framing is written by `join` and read by `fields`, here and nowhere else (Rust: `Fields`, `join`): each

@@ -6,7 +6,7 @@
 // The hosted UI / federated sign-in (OAuth 2.0 code + PKCE) is oauth.js's I/O over the wasm's `oauth*` steps.
 import {
   fail, invalid, isObject, optString, str, nonEmpty, required, pairsOf, parseObject, nowSecs, sleep, storageOf, jsonCall, claims, step,
-  stepFields,
+  stepFields, emit,
 } from './io.js';
 import { SrpSession } from './srp.js';
 import { oauthConfig, callbackOf, cleanAddressBar, handOver, startRequest, takePending, checkCallback, postForm, checkedTokens, popupResult, logoutUrl, navigate } from './oauth.js';
@@ -191,13 +191,7 @@ export class UserPool {
   }
 
   #emit(event, payload) {
-    for (const [e, f] of this.#listeners.slice()) {
-      if (e !== event) continue;
-      // A listener that throws must not break the library: its error is dropped.
-      try {
-        f.call(null, payload);
-      } catch {}
-    }
+    emit(this.#listeners, event, payload);
   }
 
   #emitUser(event, username) {
