@@ -2,7 +2,8 @@
 # Installs what cognito-fetch needs on a fresh Debian 12 machine, skipping what is present. Idempotent: safe to run
 # before every `npm start` / `npm test`; every step it takes is printed, slow ones say so.
 #   bash scripts/setup.sh          building and serving (npm start, npm run build): the Rust wasm32 target, npm dev
-#                                  dependencies, the local-aws Python venv (about 2 minutes on a fresh machine)
+#                                  dependencies, the local-aws Python venv, Debian's mosquitto (local-aws's MQTT
+#                                  broker) and xmlsec1 (its SAML signatures): about a minute on a fresh machine
 #   bash scripts/setup.sh --test   also what only the tests need (npm test, npm run setup): wasm-bindgen-cli, whose
 #                                  wasm-bindgen-test-runner runs tests/web.rs in Chromium, and Chromium +
 #                                  ChromeDriver (about 5 more minutes: wasm-bindgen-cli is built from source)
