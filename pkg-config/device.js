@@ -3,22 +3,12 @@
 // ConfirmDevice after a sign-in that returned NewDeviceMetadata, and the device keys amazon-cognito-identity-js /
 // Amplify left, adopted once. The protocol steps are the wasm's (`dvConfirm`, `dvCall`, `dvRecord`, `dvKey`,
 // `srpDeviceClaim`: src/js/device.rs over src/user_pool/device.rs); this file sends and stores.
-import { fail, isObject, nonEmpty, parseObject, step, stepFields } from './io.js';
+import { fail, isObject, nonEmpty, parseObject, step, stepFields, randomHex } from './io.js';
 import { SrpSession } from './srp.js';
 
 const RECORD_VERSION = 1;
 const LEGACY = ['deviceKey', 'deviceGroupKey', 'randomPasswordKey'];
 
-/** `n` random bytes as hex (NoSecureRandom without `crypto.getRandomValues`). */
-function randomHex(n) {
-  const b = new Uint8Array(n);
-  try {
-    crypto.getRandomValues(b);
-  } catch {
-    throw fail('NoSecureRandom', 'crypto.getRandomValues is not available here, so no device password can be made');
-  }
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
 
 async function save(storage, sessionKey, clientId, username, d, remembered) {
   const [key, record] = stepFields('dvRecord', [sessionKey, clientId, username, d.deviceKey, d.deviceGroupKey, d.devicePassword, remembered]);
@@ -76,7 +66,7 @@ export async function answerDeviceSrp(call, readReply, reply, device, username, 
  *  leaves the device not remembered until `rememberDevice`. */
 export async function confirmNewDevice(send, storage, sessionKey, clientId, username, metadata, accessToken, deviceName) {
   if (!isObject(metadata) || !nonEmpty(metadata, 'DeviceKey') || !nonEmpty(metadata, 'DeviceGroupKey')) return undefined;
-  const [target, body, devicePassword] = stepFields('dvConfirm', [accessToken, metadata.DeviceKey, metadata.DeviceGroupKey, deviceName ?? '', randomHex(40), randomHex(16)]);
+  const [target, body, devicePassword] = stepFields('dvConfirm', [accessToken, metadata.DeviceKey, metadata.DeviceGroupKey, deviceName ?? '', randomHex(40, 'device password'), randomHex(16, 'device password')]);
   const answer = await send(target, body);
   const d = { deviceKey: metadata.DeviceKey, deviceGroupKey: metadata.DeviceGroupKey, devicePassword };
   return save(storage, sessionKey, clientId, username, d, answer.UserConfirmationNecessary !== true);

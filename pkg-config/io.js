@@ -116,10 +116,24 @@ export const parseObject = (t) => {
     return undefined;
   }
 };
+/** base64url text (padded or not) as bytes; throws (a DOMException) when it is not base64. */
+export const base64UrlBytes = (text) =>
+  Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4)), (c) => c.charCodeAt(0));
+/** `n` secure random bytes as hex: `NoSecureRandom` (saying that no `what` can be made) without
+ *  `crypto.getRandomValues`. */
+export function randomHex(n, what = 'secure random number') {
+  const b = new Uint8Array(n);
+  try {
+    crypto.getRandomValues(b);
+  } catch {
+    throw fail('NoSecureRandom', `crypto.getRandomValues is not available here, so no ${what} can be made`);
+  }
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
 /** The claims of a JWT (its base64url JSON payload; undefined when it is not one). */
 export const claims = (token) => {
   try {
-    const bytes = Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const bytes = base64UrlBytes(token.split('.')[1]);
     return parseObject(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     return undefined;

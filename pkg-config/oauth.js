@@ -4,7 +4,7 @@
 // reads JSON; every protocol decision is a wasm step (src/js/oauth.rs over src/oauth.rs): the domain's origin,
 // the verifier, state, nonce and S256 challenge (hashed in the wasm, so plain-http pages work without
 // crypto.subtle), the authorize URL, the callback check, the token and revoke forms, the ID token's claims.
-import { fail, invalid, isObject, optString, str, nowSecs, send, text, serverDate, parseObject, claims, step, stepFields, stepError } from './io.js';
+import { fail, invalid, isObject, optString, str, nowSecs, send, text, serverDate, parseObject, claims, step, stepFields, stepError, randomHex } from './io.js';
 
 /** The `postMessage` a popup's redirect page sends its opener. */
 const MESSAGE = 'cognito-fetch.oauth';
@@ -76,13 +76,7 @@ const providerOf = (p) => (p == null ? ['', ''] : typeof p === 'string' && p ? [
 /** One sign-in request: keeps the pending record in `pending` (sessionStorage) and returns the authorize URL. */
 export function startRequest(cfg, clientId, pendingKey, input, method) {
   const options = isObject(input) ? input.options : undefined;
-  const random = new Uint8Array(96);
-  try {
-    crypto.getRandomValues(random);
-  } catch {
-    throw fail('NoSecureRandom', 'crypto.getRandomValues is not available here, so no secure random number can be made');
-  }
-  const hex = Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = randomHex(96);
   const customState = optString(input, 'customState');
   const [url, record] = stepFields('oauthStart', [
     cfg.origin, clientId, pick(cfg.signIn), cfg.scope, providerOf(isObject(input) ? input.provider : undefined),

@@ -2,13 +2,12 @@
 // options Cognito gives, their base64url members turned into bytes and back, and failures as coded errors. The
 // requests, the credentials' JSON forms and what a failure means are the wasm's (`pkCall`, `pkAssertion`,
 // `pkError`: src/js/passkey.rs over src/user_pool/passkey.rs); this file does the browser I/O.
-import { fail, isObject, nonEmpty, step, stepError, stepFields } from './io.js';
+import { fail, isObject, nonEmpty, step, stepError, stepFields, base64UrlBytes } from './io.js';
 
 /** base64url text as bytes (InvalidResponse when it is not base64url). */
 function bytes(text, what) {
   if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text)) throw fail('InvalidResponse', `Cognito's passkey options have no valid ${what}`);
-  const b = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+  return base64UrlBytes(text);
 }
 /** Bytes (an ArrayBuffer or a view) as base64url text; '' for none. */
 function b64url(buffer) {

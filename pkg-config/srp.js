@@ -1,6 +1,6 @@
 // SrpSession: Cognito SRP for code that drives Cognito itself (UserPool uses it too). The arithmetic is the
 // wasm's (steps `srpStart`, `srpClaim`: src/js/srp.rs over the Rust core's srp module).
-import { fail, invalid, isObject, optString, required, step, stepFields } from './io.js';
+import { invalid, isObject, optString, required, step, stepFields, randomHex } from './io.js';
 
 /** One SRP sign-in (USER_SRP_AUTH): `srpA` goes into InitiateAuth, `passwordClaim` answers PASSWORD_VERIFIER. */
 export class SrpSession {
@@ -9,13 +9,7 @@ export class SrpSession {
 
   /** Starts with a fresh 256-bit random private value. */
   constructor() {
-    const random = new Uint8Array(32);
-    try {
-      crypto.getRandomValues(random);
-    } catch {
-      throw fail('NoSecureRandom', 'crypto.getRandomValues is not available here, so no secure random number can be made');
-    }
-    this.#secret = stepFields('srpStart', [Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')]);
+    this.#secret = stepFields('srpStart', [randomHex(32)]);
   }
 
   /** `SRP_A` (hex) for InitiateAuth's AuthParameters. */

@@ -111,9 +111,14 @@ export class UserPool {
       globalThis.addEventListener('storage', (event) => self.deref()?.#crossTab(event));
     }
     // Back from the hosted UI: finish the sign-in (a popup's redirect page hands it to its opener instead).
+    const cb = this.#pageCallback();
+    if (cb && !handOver(cb, globalThis.location.href)) this.#redirect = this.#watched(this.#finishRedirect(cb, true));
+  }
+
+  /** The redirect parameters of this page's address when it is a hosted-UI callback (and `oauth` is set). */
+  #pageCallback() {
     const here = globalThis.location?.href;
-    const cb = this.#oauth && typeof here === 'string' ? callbackOf(here) : undefined;
-    if (cb && !handOver(cb, here)) this.#redirect = this.#watched(this.#finishRedirect(cb, true));
+    return this.#oauth && typeof here === 'string' ? callbackOf(here) : undefined;
   }
 
   /** A redirect's handling, whose failure is also a `signInWithRedirectFailure` event (nobody may await it). */
@@ -131,7 +136,7 @@ export class UserPool {
     if (onPage) cleanAddressBar(cb.clean);
     checkCallback(pending, cb);
     const [answer, date] = await postForm(this.#oauth, '/oauth2/token', this.#client, 'code', cb.code, pending.redirectUri, pending.verifier);
-    this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
+    this.#learnClock(date);
     const tokens = checkedTokens(answer, pending, this.#client, this.#customEndpoint, nowSecs() + this.#offset);
     const session = await this.#storeTokens(tokens, tokens.refreshToken, '', pending.method);
     this.#pending = undefined;
@@ -175,8 +180,7 @@ export class UserPool {
    *  page is not a redirect this tab is waiting for, or its coded error. (The constructor starts it.) */
   handleRedirect() {
     if (this.#redirect) return this.#redirect;
-    const here = globalThis.location?.href;
-    const cb = this.#oauth && typeof here === 'string' ? callbackOf(here) : undefined;
+    const cb = this.#pageCallback();
     if (!cb) return Promise.resolve(undefined);
     return (this.#redirect = this.#watched(this.#finishRedirect(cb, true)));
   }
@@ -185,9 +189,12 @@ export class UserPool {
   async #call(operation, a = [], ...maps) {
     const lists = [a, maps[0] ?? [], maps[1] ?? [], maps[2] ?? []].map((l) => [l.length, l]);
     const [target, body] = stepFields('upCall', [operation, this.#client, lists]);
-    const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
+    return this.#sendStep(target, body);
+  }
+
+  /** Learns the server's clock from an answer's `Date` (milliseconds; NaN when it had none). */
+  #learnClock(date) {
     this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
-    return answer;
   }
 
   #emit(event, payload) {
@@ -336,7 +343,7 @@ export class UserPool {
     for (const k of ['USER_ID_FOR_SRP', 'SECRET_BLOCK', 'SRP_B', 'SALT']) {
       if (p[k] === undefined) throw fail('InvalidSrpParameter', `the PASSWORD_VERIFIER challenge has no ${k}`);
     }
-    const timestamp = step('srpTimestamp', [new Date((nowSecs() + this.#offset) * 1000).toUTCString()]);
+    const timestamp = this.#srpTimestamp();
     const claim = srp.passwordClaim({ userPoolId: this.#poolId, password, challengeParameters: p, timestamp });
     this.#device ??= await devices.loadDevice(this.#storage, this.#key, this.#clientId, p.USER_ID_FOR_SRP);
     const responses = ['PASSWORD_CLAIM_SECRET_BLOCK', p.SECRET_BLOCK, 'PASSWORD_CLAIM_SIGNATURE', claim.PASSWORD_CLAIM_SIGNATURE, 'TIMESTAMP', timestamp, ...this.#deviceKeyResponse()];
@@ -692,10 +699,11 @@ export class UserPool {
     return this.#device ? ['DEVICE_KEY', this.#device.deviceKey] : [];
   }
 
-  /** One call whose target and body a step made (devices, passkeys) (the clock offset is learned as in every call). */
+  /** One call whose target and body a step made (`upCall`, and the devices' and passkeys' steps); the server's
+   *  clock is learned from every answer. */
   async #sendStep(target, body) {
     const [answer, date] = await jsonCall(this.#endpoint, target, 'application/x-amz-json-1.1', body);
-    this.#offset = Number(step('upClockOffset', [Number.isFinite(date) ? Math.floor(date / 1000) : '', nowSecs(), this.#offset]));
+    this.#learnClock(date);
     return answer;
   }
 

@@ -39,7 +39,7 @@ fn bad(why: &str) -> Error {
 
 /// `localhost`, `*.localhost`, `127.x.x.x` or `[::1]`: where plain `ws:` is allowed.
 pub fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+    if crate::url::is_localhost(host) || host == "[::1]" {
         return true;
     }
     let mut parts = 0;

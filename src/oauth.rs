@@ -61,13 +61,6 @@ fn config_error(why: &'static str) -> Error {
     Error::new(code::INVALID_OAUTH_CONFIG, why)
 }
 
-/// `localhost` or a name under it (any case).
-fn is_localhost(host: &str) -> bool {
-    let tail = host.len().checked_sub(9).and_then(|i| host.get(i..)).unwrap_or("");
-    let dot = host.len().checked_sub(10).and_then(|i| host.as_bytes().get(i)).copied();
-    tail.eq_ignore_ascii_case("localhost") && (host.len() == 9 || dot == Some(b'.'))
-}
-
 /// `url`'s scheme and host, read byte-wise: `scheme://host[:port][/path][?query][#fragment]`.
 /// `None` when it is not that shape, has a user name (`@`) or characters a host cannot have.
 fn scheme_host(url: &str) -> Option<(&str, &str)> {
@@ -84,7 +77,7 @@ fn scheme_host(url: &str) -> Option<(&str, &str)> {
 
 /// Whether a scheme and host may carry the code and tokens: https, or http on a `localhost` name.
 fn secure_enough(scheme: &str, host: &str) -> bool {
-    scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && is_localhost(host))
+    scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && crate::url::is_localhost(host))
 }
 
 /// The origin of the user pool's domain. `domain` is what Amplify takes, a bare host (`auth.example.com`,

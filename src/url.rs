@@ -8,6 +8,14 @@ use crate::prelude::*;
 use crate::cat;
 use crate::error::{code, Error, Result};
 
+/// `localhost` or a name under it (any case): where browsers and Cognito allow plain `http`/`ws` (the hosted UI's
+/// callbacks, a local IoT endpoint).
+pub fn is_localhost(host: &str) -> bool {
+    let tail = host.len().checked_sub(9).and_then(|i| host.get(i..)).unwrap_or("");
+    let dot = host.len().checked_sub(10).and_then(|i| host.as_bytes().get(i)).copied();
+    tail.eq_ignore_ascii_case("localhost") && (host.len() == 9 || dot == Some(b'.'))
+}
+
 /// An absolute URL as signing reads it, borrowed: from the browser's parser (the JS boundary) or [`Parsed`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Url<'a> {
