@@ -22,7 +22,6 @@ oidc-provider process, see idp.py).
 from __future__ import annotations
 
 import base64
-import hashlib
 import http.client
 import json
 import secrets
@@ -34,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 from moto.cognitoidp.models import CognitoIdpUser
 
 from ..identity import jwt
-from .oauth import Answer, Authorization, HostedUi, redirect, with_query
+from .oauth import Answer, Authorization, HostedUi, pkce_s256, redirect, with_query
 
 PENDING_SECONDS = 600
 # Cognito's default authorize_scopes for Google; OIDC providers name theirs in ProviderDetails.
@@ -143,7 +142,7 @@ class Federation:
             self.pending[state] = Pending(auth, auth.provider or "", issuer, nonce, verifier, redirect_uri, time.time() + PENDING_SECONDS)
             for key in [k for k, v in self.pending.items() if v.expires < time.time()]:
                 del self.pending[key]
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        challenge = pkce_s256(verifier)
         query = {
             "client_id": details["client_id"],
             "response_type": "code",

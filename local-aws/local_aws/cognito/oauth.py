@@ -42,6 +42,13 @@ from . import totp
 from .service import API_SCOPE, CognitoError, CognitoLayer, _attr
 from moto.cognitoidp.models import UserStatus
 
+
+def pkce_s256(verifier: str) -> str:
+    """RFC 7636 S256: BASE64URL(SHA256(ASCII(code_verifier))), for the verifier a client sends here and the one
+    managed login sends an upstream IdP (federation.py)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii", "replace")).digest()).rstrip(b"=").decode()
+
+
 HOST = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.localhost(?::\d+)?$", re.IGNORECASE)
 WELL_KNOWN = re.compile(r"^/([a-z]{2}(?:-[a-z]+)+-\d+_[A-Za-z0-9]+)/\.well-known/openid-configuration$")
 SESSION_COOKIE = "cognito"
@@ -668,8 +675,7 @@ class HostedUi:
                 verifier = form.get("code_verifier")
                 if not verifier:
                     return oauth_error("invalid_request")
-                computed = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii", "replace")).digest()).rstrip(b"=").decode()
-                if not hmac.compare_digest(computed, grant.challenge):
+                if not hmac.compare_digest(pkce_s256(verifier), grant.challenge):
                     return oauth_error("invalid_grant")
             user = pool._get_user(grant.username)
             if user is None or not user.enabled:

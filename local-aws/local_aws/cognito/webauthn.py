@@ -21,7 +21,6 @@ Choices where AWS's documentation leaves room (README lists them):
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import time
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ..identity.jwt import b64url, b64url_decode
 from webauthn import generate_authentication_options, generate_registration_options, options_to_json
 from webauthn import verify_authentication_response, verify_registration_response
 from webauthn.helpers.exceptions import WebAuthnException
@@ -45,13 +45,6 @@ if TYPE_CHECKING:  # pragma: no cover
 REGISTRATION_SECONDS = 300
 MAX_LIST = 20  # WebAuthnCredentialsQueryLimitType
 
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 @dataclass
@@ -125,7 +118,7 @@ class WebAuthn:
     def _origin(self, credential: Any, rp_id: str, client) -> str:
         """The origin the browser wrote in clientDataJSON, when it is one this app client may use."""
         try:
-            client_data = json.loads(_b64url_decode(credential["response"]["clientDataJSON"]))
+            client_data = json.loads(b64url_decode(credential["response"]["clientDataJSON"]))
             origin = client_data["origin"]
             if not isinstance(origin, str):
                 raise TypeError
@@ -205,20 +198,20 @@ class WebAuthn:
         start = 0
         token = p.get("NextToken")
         if token is not None:
-            ids = [_b64url(c.id) for c in mine]
+            ids = [b64url(c.id) for c in mine]
             if token not in ids:
                 raise self._error("InvalidParameterException", "Invalid NextToken")
             start = ids.index(token)
         page = mine[start : start + limit]
         answer: dict[str, Any] = {"Credentials": [
             {k: v for k, v in {
-                "CredentialId": _b64url(c.id), "FriendlyCredentialName": c.name, "RelyingPartyId": c.rp_id,
+                "CredentialId": b64url(c.id), "FriendlyCredentialName": c.name, "RelyingPartyId": c.rp_id,
                 "AuthenticatorAttachment": c.attachment, "AuthenticatorTransports": c.transports, "CreatedAt": c.created,
             }.items() if v is not None}
             for c in page
         ]}
         if start + len(page) < len(mine):
-            answer["NextToken"] = _b64url(mine[start + len(page)].id)
+            answer["NextToken"] = b64url(mine[start + len(page)].id)
         return answer
 
     def delete_credential(self, p: dict) -> dict:
@@ -227,7 +220,7 @@ class WebAuthn:
         if not isinstance(given, str) or not given:
             raise self._error("InvalidParameterException", "Missing required parameter CredentialId")
         try:
-            key = (pool.id, _b64url_decode(given))
+            key = (pool.id, b64url_decode(given))
         except ValueError:
             key = None
         c = self.credentials.get(key) if key else None
@@ -262,7 +255,7 @@ class WebAuthn:
         rp_id, uv_required = self._settings(pool)
         try:
             credential = json.loads(raw)
-            key = (pool.id, _b64url_decode(credential["rawId"]))
+            key = (pool.id, b64url_decode(credential["rawId"]))
         except (ValueError, KeyError, TypeError):
             raise self._error("InvalidParameterException", "Invalid CREDENTIAL") from None
         stored = self.credentials.get(key)
